@@ -1,0 +1,1 @@
+"""The LatePoint front office: settings, root URLs and cross-cutting glue."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrontofficeConfig(AppConfig):
+    name = "frontoffice"
+    verbose_name = "Front office"

@@ -1,0 +1,220 @@
+"""Shared fixtures: a real sandbox server over HTTP, staff users and signed-in clients.
+
+The sandbox runs as its own process (gunicorn) on a free port with its own SQLite database,
+seeded once per test session. Tests that change data create their own customers; tests that
+switch faults on use the `sandbox` fixture's helpers, which switch them off again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the main thread; let Django's ORM run there in tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+SANDBOX_KEY = "lp_test_frontoffice_sandbox"
+API_PREFIX = "/wp-json/latepoint-api/v1"
+SEED_CUSTOMERS = 500
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def sandbox_env(db_path: Path, **extra: str) -> dict[str, str]:
+    """Environment for a sandbox process: its own settings module, database and key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SANDBOX_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="sandbox.settings",
+        SANDBOX_DB=str(db_path),
+        SANDBOX_API_KEY=SANDBOX_KEY,
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Sandbox:
+    """A running sandbox: its URLs, key and database, and switches for its faults."""
+
+    url: str
+    api_key: str
+    db_path: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def base_url(self) -> str:
+        return self.url + API_PREFIX
+
+    def request(self, method: str, path: str, body: dict | None = None, headers=None):
+        """A raw HTTP call to the sandbox (not through our client): returns (status, json)."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("X-API-Key", self.api_key)
+        req.add_header("Content-Type", "application/json")
+        for key, value in (headers or {}).items():
+            req.add_header(key, value)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                raw = resp.read()
+                return resp.status, (json.loads(raw) if raw else None)
+        except urllib.error.HTTPError as err:
+            raw = err.read()
+            try:
+                return err.code, json.loads(raw)
+            except ValueError:
+                return err.code, raw
+
+    def set_faults(self, **faults) -> None:
+        """Switch server-wide faults on (latency_ms, jitter_ms, error_rate, unavailable,
+        rate_limit, malformed_rate) until reset_faults()."""
+        status, body = self.request("PUT", "/_sandbox/faults", faults)
+        assert status == 200, body
+
+    def reset_faults(self) -> None:
+        status, body = self.request("DELETE", "/_sandbox/faults")
+        assert status == 200, body
+
+    def db(self) -> sqlite3.Connection:
+        """A read-only connection to the sandbox's own database, for recomputing figures."""
+        conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"sandbox exited with {proc.returncode}")
+        try:
+            req = urllib.request.Request(url + API_PREFIX + "/status")
+            req.add_header("X-API-Key", SANDBOX_KEY)
+            with urllib.request.urlopen(req, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise RuntimeError("sandbox did not start in time")
+
+
+@pytest.fixture(scope="session")
+def sandbox_template_db(tmp_path_factory) -> Path:
+    """A seeded sandbox database, built once per session and copied by each server."""
+    db_path = tmp_path_factory.mktemp("sandbox-template") / "sandbox.sqlite3"
+    env = sandbox_env(db_path)
+    for args in (["migrate", "--noinput", "-v0"], ["seed", "--customers", str(SEED_CUSTOMERS)]):
+        subprocess.run([sys.executable, "-m", "sandbox", *args], env=env, check=True, cwd=ROOT)
+    return db_path
+
+
+def start_sandbox(template: Path, workdir: Path, **extra_env: str) -> Sandbox:
+    db_path = workdir / "sandbox.sqlite3"
+    shutil.copy(template, db_path)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "sandbox.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
+            "--log-level", "warning",
+        ],
+        env=sandbox_env(db_path, **extra_env),
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    _wait_until_up(url, proc)
+    return Sandbox(url=url, api_key=SANDBOX_KEY, db_path=db_path, process=proc)
+
+
+def stop_sandbox(box: Sandbox) -> None:
+    if box.process is not None:
+        box.process.terminate()
+        try:
+            box.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            box.process.kill()
+
+
+@pytest.fixture(scope="session")
+def sandbox_session(sandbox_template_db, tmp_path_factory):
+    box = start_sandbox(sandbox_template_db, tmp_path_factory.mktemp("sandbox"))
+    yield box
+    stop_sandbox(box)
+
+
+@pytest.fixture
+def sandbox(sandbox_session: Sandbox):
+    """The session's sandbox, with its faults switched off after each test."""
+    yield sandbox_session
+    sandbox_session.reset_faults()
+
+
+@pytest.fixture
+def live_sandbox(sandbox, settings):
+    """Point the front office at the sandbox, with an empty read cache."""
+    from django.core.cache import cache
+
+    settings.LATEPOINT_API_URL = sandbox.base_url
+    settings.LATEPOINT_API_KEY = sandbox.api_key
+    cache.clear()
+    yield sandbox
+    cache.clear()
+
+
+# --- staff -------------------------------------------------------------------------------
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _make_user(username: str, role: str | None, **flags):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), **flags
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def receptionist(db):
+    return _make_user("rita", "Receptionist")
+
+
+@pytest.fixture
+def manager(db):
+    return _make_user("max", "Manager")
+
+
+@pytest.fixture
+def administrator(db):
+    return _make_user("ada", None, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def reception_client(client, receptionist):
+    client.force_login(receptionist)
+    return client
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
