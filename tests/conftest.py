@@ -130,9 +130,18 @@ def start_sandbox(template: Path, workdir: Path, **extra_env: str) -> Sandbox:
     port = _free_port()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "sandbox.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
-            "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "sandbox.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
         ],
         env=sandbox_env(db_path, **extra_env),
         cwd=ROOT,

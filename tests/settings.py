@@ -2,7 +2,9 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks"
+)
 os.environ.setdefault("LATEPOINT_API_KEY", "lp_test_frontoffice_sandbox")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 
