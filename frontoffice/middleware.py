@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 

@@ -8,8 +8,8 @@ os.environ.setdefault(
 os.environ.setdefault("LATEPOINT_API_KEY", "lp_test_frontoffice_sandbox")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 
-from frontoffice.settings import *  # noqa: E402, F403
-from frontoffice.settings import STORAGES  # noqa: E402
+from frontoffice.settings import *  # noqa: F403
+from frontoffice.settings import STORAGES
 
 # The test servers speak plain HTTP: cookies marked Secure would never come back.
 SESSION_COOKIE_SECURE = False
