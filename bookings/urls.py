@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bookings import views
 
 app_name = "bookings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.booking_list, name="list"),
+    path("search/", views.quick_search, name="quick-search"),
+    path("badge/<int:customer_id>/", views.customer_badge, name="badge"),
+    path("<int:booking_id>/", views.booking_detail, name="detail"),
+    path("<int:booking_id>/status/", views.booking_status, name="status"),
+    path("<int:booking_id>/check-in/", views.booking_check_in, name="check-in"),
+    path("<int:booking_id>/check-in/undo/", views.booking_check_in_undo, name="check-in-undo"),
+]

@@ -1,5 +1,287 @@
+"""Booking screens: Today (arrivals board), the bookings list, booking detail and its actions.
+
+Thin views: they read the request, call `bookings.services`, and render one template per page
+(narrowed to a partial for HTMX requests).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
+
+from bookings import services
+from bookings.checkins import CheckInError, checkins_for_bookings
+from bookings.forms import (
+    BookingFilterForm,
+    StatusChangeForm,
+    TodayFilterForm,
+    corrected_data,
+    filters_query,
+)
+from bookings.tables import SORTABLE_COLUMNS, BookingTable
+from latepoint.errors import LatePointError, NotFound
+
+# --- Today ------------------------------------------------------------------------------------
 
 
-def today(request):
-    return TemplateResponse(request, "bookings/today.html", {})
+@require_GET
+def today(request) -> TemplateResponse:
+    reference = services.reference_data(services=False)
+    form = TodayFilterForm(request.GET, reference=reference)
+    agent_id, location_id, warnings = form.filters()
+    board = services.today_board(agent_id=agent_id, location_id=location_id)
+    query = request.GET.urlencode()
+    context = {
+        "board": board,
+        "form": form,
+        "warnings": warnings,
+        "now": board.generated_at,
+        "board_url": reverse("today") + (f"?{query}" if query else ""),
+        "filtered": agent_id is not None or location_id is not None,
+        "next_url": request.get_full_path(),
+    }
+    template = "bookings/today.html"
+    if request.htmx and request.htmx.target == "today-board":
+        template += "#today-board"
+    return TemplateResponse(request, template, context)
+
+
+@require_GET
+def quick_search(request) -> HttpResponse:
+    q = request.GET.get("search", "")[:100]
+    if not request.htmx:
+        # Without JavaScript the box submits to the customer list instead.
+        return redirect(reverse("customers:list") + "?" + urlencode({"search": q}))
+    results = services.quick_search(q=q)
+    return TemplateResponse(
+        request,
+        "bookings/today.html#search-results",
+        {"results": results, "min_length": services.QUICK_SEARCH_MIN},
+    )
+
+
+@require_GET
+def customer_badge(request, customer_id: int) -> TemplateResponse:
+    """The risk badge and blocked warning of one customer, loaded lazily per row."""
+    try:
+        badge = services.customer_badge(customer_id=customer_id)
+        failed = False
+    except LatePointError:
+        badge, failed = None, True
+    response = TemplateResponse(
+        request,
+        "bookings/includes/badge.html",
+        {"badge": badge, "failed": failed, "detail": request.GET.get("detail") == "1"},
+    )
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+# --- check-in ---------------------------------------------------------------------------------
+
+
+def _next_url(request, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _row_response(request, booking_id: int, error: str = "") -> TemplateResponse:
+    row = services.today_row(booking_id=booking_id)
+    context = {"row": row, "row_error": error, "now": timezone.now(), "next_url": reverse("today")}
+    return TemplateResponse(
+        request, "bookings/today.html#today-row", context, status=409 if error else 200
+    )
+
+
+@require_POST
+def booking_check_in(request, booking_id: int) -> HttpResponse:
+    try:
+        services.booking_check_in(user=request.user, booking_id=booking_id)
+        error = ""
+    except NotFound:
+        raise Http404("No such booking.") from None
+    except CheckInError as exc:
+        error = str(exc)
+    if request.htmx:
+        return _row_response(request, booking_id, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Checked in.")
+    return HttpResponseRedirect(_next_url(request, reverse("bookings:detail", args=[booking_id])))
+
+
+@require_POST
+def booking_check_in_undo(request, booking_id: int) -> HttpResponse:
+    try:
+        services.booking_check_in_undo(user=request.user, booking_id=booking_id)
+        error = ""
+    except CheckInError as exc:
+        error = str(exc)
+    if request.htmx:
+        return _row_response(request, booking_id, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Check-in undone.")
+    return HttpResponseRedirect(_next_url(request, reverse("bookings:detail", args=[booking_id])))
+
+
+# --- booking detail and status ----------------------------------------------------------------
+
+
+def _get_booking(booking_id: int):
+    try:
+        return services.booking_get(booking_id=booking_id)
+    except NotFound:
+        raise Http404("No such booking.") from None
+
+
+def detail_context(request, booking) -> dict:
+    """Everything the booking page shows besides the booking itself (local data only)."""
+    check_in = checkins_for_bookings([booking.id]).get(booking.id)
+    return {
+        "booking": booking,
+        "check_in": check_in,
+        "checkin_refusal": services.checkin_refusal(booking) if check_in is None else "",
+        "actions": services.booking_actions(booking=booking, user=request.user),
+        "history": services.booking_status_history(booking_id=booking.id),
+        "late_minutes": services.minutes_late(booking, check_in, now=timezone.now()),
+        "next_url": request.get_full_path(),
+    }
+
+
+@require_GET
+def booking_detail(request, booking_id: int) -> TemplateResponse:
+    booking = _get_booking(booking_id)
+    return TemplateResponse(request, "bookings/detail.html", detail_context(request, booking))
+
+
+@require_http_methods(["GET", "POST"])
+def booking_status(request, booking_id: int) -> HttpResponse:
+    """GET: the confirmation page of one change. POST: make it (once confirmed)."""
+    booking = _get_booking(booking_id)
+    data = request.POST if request.method == "POST" else request.GET
+    form = StatusChangeForm(data)
+    to_status = data.get("to_status", "")
+    action = next(
+        (
+            a
+            for a in services.booking_actions(booking=booking, user=request.user)
+            if a.target == to_status
+        ),
+        None,
+    )
+    context = {
+        "booking": booking,
+        "form": form,
+        "action": action,
+        "to_status": to_status,
+        "error": "",
+        "current_status": str(booking.status),
+    }
+    if request.method == "GET" or not form.is_confirmed:
+        if request.method == "POST" and set(form.errors) - {"reason"}:
+            context["error"] = "The change could not be understood."
+        elif request.method == "POST" and form.errors:
+            return TemplateResponse(request, "bookings/status_confirm.html", context, status=400)
+        if action is None and to_status:
+            context["error"] = services.transition_refusal(
+                booking=booking, to_status=to_status, user=request.user
+            )
+        status = 400 if context["error"] else 200
+        return TemplateResponse(request, "bookings/status_confirm.html", context, status=status)
+
+    try:
+        services.booking_change_status(
+            user=request.user,
+            booking_id=booking.id,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data.get("reason", ""),
+            seen_status=form.cleaned_data.get("seen_status", ""),
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return TemplateResponse(request, "bookings/status_confirm.html", context, status=400)
+    except services.TransitionRefused as exc:
+        context.update(error=exc.message, current_status=exc.current, refused=True)
+        return TemplateResponse(request, "bookings/status_confirm.html", context, status=409)
+    except PermissionDenied as exc:
+        context.update(error=str(exc), refused=True)
+        return TemplateResponse(request, "bookings/status_confirm.html", context, status=403)
+    except NotFound:
+        raise Http404("No such booking.") from None
+    except LatePointError as exc:
+        context["error"] = services.api_error_message(exc)
+        return TemplateResponse(request, "bookings/status_confirm.html", context, status=502)
+    label = services.status_label(form.cleaned_data["to_status"]).lower()
+    messages.success(request, f"Booking {booking.booking_code or booking.id} is now {label}.")
+    return HttpResponseRedirect(reverse("bookings:detail", args=[booking.id]))
+
+
+# --- the bookings list ----------------------------------------------------------------------
+
+
+@require_GET
+def booking_list(request) -> HttpResponse:
+    reference = services.reference_data()
+    form = BookingFilterForm(request.GET, reference=reference)
+    filters, warnings = form.filters()
+    corrected = filters_query(filters)
+    if warnings and not request.htmx:
+        for warning in warnings:
+            messages.warning(request, warning)
+        return redirect(reverse("bookings:list") + (f"?{corrected}" if corrected else ""))
+    if warnings:
+        form = BookingFilterForm(corrected_data(filters), reference=reference)
+        form.is_valid()
+    page = services.booking_list(filters=filters)
+    table = BookingTable(list(page.items))
+    sort_links = {}
+    for column, field in SORTABLE_COLUMNS.items():
+        active = filters.sort == field
+        if active:
+            order = "desc" if filters.order == "asc" else "asc"
+        else:
+            order = "desc" if field in ("start_date", "created_at") else "asc"
+        sort_links[column] = {
+            "url": "?" + filters_query(filters, sort=field, order=order, page=""),
+            "active": active,
+            "order": filters.order,
+        }
+    table.sort_links = sort_links
+    context = {
+        "form": form,
+        "filters": filters,
+        "table": table,
+        "page": page,
+        "warnings": warnings,
+        "sort_links": sort_links,
+        "has_filters": bool(filters_query(filters, sort="", order="", page="", per_page="")),
+        "previous_url": "?" + filters_query(filters, page=page.page - 1)
+        if page.has_previous
+        else "",
+        "next_url": "?" + filters_query(filters, page=page.page + 1) if page.has_next else "",
+        "first_url": "?" + filters_query(filters, page=""),
+    }
+    if request.htmx:
+        response = TemplateResponse(request, "bookings/list.html#booking-table", context)
+        if warnings:
+            push_url(response, reverse("bookings:list") + (f"?{corrected}" if corrected else ""))
+        return response
+    return TemplateResponse(request, "bookings/list.html", context)

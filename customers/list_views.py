@@ -1,11 +1,122 @@
-"""Placeholder until this screen is built."""
+"""The customer list at /customers/ and its CSV export."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.http import HttpRequest, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
+from django_htmx.middleware import HtmxDetails
+
+from customers import export, services
+from customers.filters import MORE_FILTERS, CustomerFilterForm, ListQuery
+from customers.tables import SORT_NOTE, CustomerTable
+from frontoffice.middleware import _describe as describe_upstream_error
+from frontoffice.roles import is_manager, manager_required
+from latepoint.errors import LatePointError, RateLimited
+from latepoint.models import Customer, Page
 
 
-def customer_list(request, *args, **kwargs):
-    raise Http404("Not built yet")
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
-def customer_export(request, *args, **kwargs):
-    raise Http404("Not built yet")
+def _wants_fragment(request: HtmxHttpRequest) -> bool:
+    # A history restore (back button after the cache expired) needs the whole page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _fetch(query: ListQuery) -> Page[Customer]:
+    page = services.customer_list(filters=query.filters, page=query.page, per_page=query.per_page)
+    if not page.items and page.total_pages >= 1 and query.page > page.total_pages:
+        # A bookmarked or typed page past the end: show the last page instead.
+        query.notices.append(
+            f"There is no page {query.page}: showing the last page, {page.total_pages}."
+        )
+        query.page = page.total_pages
+        page = services.customer_list(
+            filters=query.filters, page=query.page, per_page=query.per_page
+        )
+    return page
+
+
+def _pagination(query: ListQuery, page: Page[Customer]) -> dict:
+    """Totals and first/previous/next/last links, from the API's own paging."""
+    first_row = (page.page - 1) * page.per_page + 1 if page.items else 0
+    last_row = first_row + len(page.items) - 1 if page.items else 0
+    last_page = max(page.total_pages, 1)
+    number = page.page
+
+    def link(n: int) -> str:
+        return reverse("customers:list") + query.querystring(page=n)
+
+    return {
+        "first_row": first_row,
+        "last_row": last_row,
+        "total": page.total,
+        "number": number,
+        "last_page": last_page,
+        "first_url": link(1) if number > 1 else "",
+        "previous_url": link(number - 1) if number > 1 else "",
+        "next_url": link(number + 1) if number < last_page else "",
+        "last_url": link(last_page) if number < last_page else "",
+    }
+
+
+@require_GET
+def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
+    query = CustomerFilterForm(request.GET).list_query()
+    context: dict = {
+        "query": query,
+        "sort_note": SORT_NOTE,
+        "can_export": is_manager(request.user),
+        "export_url": reverse("customers:export") + query.querystring(page=None, per_page=None),
+        "clear_url": reverse("customers:list"),
+    }
+    status = 200
+    retry_after = None
+    try:
+        page = _fetch(query)
+    except LatePointError as exc:
+        status, title, message = describe_upstream_error(exc)
+        context.update(error_title=title, error_message=message)
+        retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+    else:
+        context.update(
+            page=page,
+            table=CustomerTable(list(page.items)),
+            pagination=_pagination(query, page),
+        )
+    # After _fetch(): a page past the end has been corrected by then.
+    context["list_url"] = reverse("customers:list") + query.querystring()
+
+    if _wants_fragment(request):
+        response = TemplateResponse(
+            request, "customers/list.html#customer-table", context, status=status
+        )
+        # The address bar shows the corrected, tidy query rather than the form's raw one.
+        push_url(response, context["list_url"])
+    else:
+        # Shown again with the corrected values, so nothing ignored lingers in the form.
+        form = CustomerFilterForm(query.params())
+        context.update(form=form, more_fields=[form[name] for name in MORE_FILTERS])
+        response = TemplateResponse(request, "customers/list.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(int(retry_after))
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+@manager_required
+def customer_export(request: HtmxHttpRequest) -> StreamingHttpResponse:
+    """Every customer matching the current filters, as CSV, streamed page by page."""
+    query = CustomerFilterForm(request.GET).list_query()
+    # An upstream failure before the first row propagates: the error middleware answers it.
+    chunks = services.customer_export_csv(user=request.user, filters=query.filters)
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.export_filename()}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,11 +1,122 @@
-"""Placeholder until this screen is built."""
+"""The customer profile at /customers/<id>/ and its HTMX booking tabs."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from customers.services.profile import (
+    BOOKING_TABS,
+    BookingTab,
+    TabRequest,
+    customer_bookings_get,
+    customer_profile_get,
+    parse_tab_request,
+)
+from latepoint.errors import NotFound
 
 
-def customer_detail(request, *args, **kwargs):
-    raise Http404("Not built yet")
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
-def customer_bookings(request, *args, **kwargs):
-    raise Http404("Not built yet")
+def _tab_links(customer_id: int, open_tab: str) -> list[dict]:
+    """The tab bar: a full-page link for each tab (no JS) and its HTMX fragment URL."""
+    page = reverse("customers:detail", args=[customer_id])
+    fragment = reverse("customers:bookings", args=[customer_id])
+    links = []
+    for key, spec in BOOKING_TABS.items():
+        query = urlencode({"tab": key})
+        links.append(
+            {
+                "key": key,
+                "label": spec.label,
+                "href": f"{page}?{query}#customer-bookings",
+                "hx_get": f"{fragment}?{query}",
+                "push_url": f"{page}?{query}",
+                "selected": key == open_tab,
+            }
+        )
+    return links
+
+
+def _more_links(customer_id: int, tab: BookingTab) -> dict:
+    query = urlencode({"tab": tab.key, "limit": tab.next_limit})
+    page = reverse("customers:detail", args=[customer_id])
+    return {
+        "href": f"{page}?{query}#customer-bookings",
+        "hx_get": f"{reverse('customers:bookings', args=[customer_id])}?{query}",
+        "push_url": f"{page}?{query}",
+    }
+
+
+def _tab_context(customer_id: int, tab: BookingTab) -> dict:
+    return {
+        "customer_id": customer_id,
+        "bookings_tab": tab,
+        "tab_links": _tab_links(customer_id, tab.key),
+        "more_link": _more_links(customer_id, tab) if tab.has_more else None,
+    }
+
+
+def _not_found(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
+    template = "customers/detail_not_found.html"
+    if request.htmx:
+        template += "#customer-missing"
+    return TemplateResponse(request, template, {"customer_id": customer_id}, status=404)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
+    """The profile. One upstream call; a second only when a tab other than upcoming is open."""
+    wanted: TabRequest = parse_tab_request(request.GET)
+    try:
+        profile = customer_profile_get(
+            customer_id=customer_id, user=request.user, today=timezone.localdate()
+        )
+    except NotFound:
+        return _not_found(request, customer_id)
+
+    if wanted.is_default:
+        tab = profile.upcoming
+        if wanted.notice:
+            tab = replace(tab, notice=wanted.notice)
+    else:
+        try:
+            tab = customer_bookings_get(
+                customer_id=customer_id, tab=wanted.tab, limit=wanted.limit, notice=wanted.notice
+            )
+        except NotFound:
+            return _not_found(request, customer_id)
+
+    context = {"profile": profile, "customer": profile.customer, **_tab_context(customer_id, tab)}
+    return TemplateResponse(request, "customers/detail.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def customer_bookings(request: HtmxHttpRequest, customer_id: int) -> HttpResponse:
+    """One booking tab as a fragment for HTMX; without HTMX, the profile with that tab open."""
+    if not request.htmx:
+        query = request.GET.urlencode()
+        url = reverse("customers:detail", args=[customer_id])
+        return HttpResponseRedirect(f"{url}?{query}#customer-bookings" if query else url)
+    wanted = parse_tab_request(request.GET)
+    try:
+        tab = customer_bookings_get(
+            customer_id=customer_id, tab=wanted.tab, limit=wanted.limit, notice=wanted.notice
+        )
+    except NotFound:
+        return _not_found(request, customer_id)
+    return TemplateResponse(
+        request, "customers/detail.html#customer-bookings", _tab_context(customer_id, tab)
+    )

@@ -6,6 +6,7 @@ import logging
 import time
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from frontoffice import upstream_metrics
@@ -49,6 +50,8 @@ class ServerTimingMiddleware:
 
 #: Paths served to anyone: sign-in, health probes and static files.
 PUBLIC_PREFIXES = ("/accounts/login/", "/healthz", "/readyz", "/static/", "/favicon.ico")
+#: Paths for any signed-in account, with or without a role.
+SIGNED_IN_PREFIXES = ("/accounts/logout/",)
 
 
 class LoginRequiredMiddleware:
@@ -66,19 +69,24 @@ class LoginRequiredMiddleware:
         path = request.path_info
         if path.startswith(PUBLIC_PREFIXES) or getattr(view_func, "login_not_required", False):
             return None
-        if path.startswith("/admin/"):
-            return None  # Django's admin has its own sign-in and is for superusers only.
         user = request.user
         if not user.is_authenticated:
+            # Django's admin sign-in too goes through ours, which is throttled.
             if request.htmx:
-                # A full-page redirect, not a login form swapped into a fragment.
+                # A full-page redirect, not a login form swapped into a fragment; back to the
+                # page the user was on, not to the fragment's URL.
                 from django_htmx.http import HttpResponseClientRedirect
 
-                return HttpResponseClientRedirect(f"/accounts/login/?next={path}")
+                back_to = request.htmx.current_url_abs_path or request.get_full_path()
+                return HttpResponseClientRedirect(redirect_to_login(back_to)["Location"])
             return redirect_to_login(request.get_full_path())
+        if path.startswith(SIGNED_IN_PREFIXES):
+            return None
+        if path.startswith("/admin/"):
+            if user.is_active and user.is_superuser:
+                return None
+            raise PermissionDenied("Django's admin is for administrators.")
         if not is_staff_member(user):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied("This account has no front-office role.")
         return None
 

@@ -28,11 +28,30 @@ def _setting(name: str, cast, default):
         raise ImproperlyConfigured(f"Setting {name} is malformed: {exc}") from exc
 
 
+def _bool(name: str, default: bool) -> bool:
+    """true/false, yes/no, on/off or 1/0; anything else is a mistake, not False."""
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _database(name: str, default: str) -> dict:
+    config = env.db_url(name, default=default)
+    if not config.get("ENGINE"):
+        raise ValueError("not a database URL this application understands")
+    return config
+
+
 # Demo mode: `make run` against the local sandbox. It turns on DEBUG by default, the sandbox key
 # and the demo sign-ins. It is never on unless asked for.
-DEMO_MODE = _setting("FRONTOFFICE_DEMO", env.bool, False)
+DEMO_MODE = _setting("FRONTOFFICE_DEMO", _bool, False)
 
-DEBUG = _setting("DJANGO_DEBUG", env.bool, DEMO_MODE)
+DEBUG = _setting("DJANGO_DEBUG", _bool, DEMO_MODE)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -102,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "frontoffice.middleware.ServerTimingMiddleware",
+    "frontoffice.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,7 +155,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": _setting("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": _setting("DATABASE_URL", _database, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 CACHES = {"default": _setting("CACHE_URL", env.cache_url, "locmemcache://frontoffice")}
 
@@ -177,9 +197,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "frontoffice.views.csrf_failure"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = _setting("DJANGO_SECURE_SSL_REDIRECT", env.bool, not DEBUG)
+SECURE_SSL_REDIRECT = _setting("DJANGO_SECURE_SSL_REDIRECT", _bool, not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else _setting("DJANGO_SECURE_HSTS_SECONDS", env.int, 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

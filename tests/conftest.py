@@ -109,6 +109,8 @@ def _wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 30) -> Non
             req.add_header("X-API-Key", SANDBOX_KEY)
             with urllib.request.urlopen(req, timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return  # an error answer is an answer: faults switched on by the environment
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise RuntimeError("sandbox did not start in time")

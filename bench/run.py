@@ -1,0 +1,177 @@
+"""Page-speed benchmark: the front office against a seeded sandbox that answers slowly.
+
+Starts a sandbox (500 customers, SANDBOX_LATENCY_MS=150 by default) on a free port, runs the
+front office in this process with Django's test client (production settings, an empty
+local-memory cache and a throwaway database), signs in as a manager and renders each page
+twice: first on a cold cache, then again from the cache. Prints a table and writes
+bench/results/latest.json. Targets: bench/README.md.
+
+    make bench                      # or: .venv/bin/python bench/run.py [--latency-ms 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+# Targets (bench/README.md): a page served from the cache, and the first render of a list.
+CACHED_TARGET_MS = 150
+FIRST_LIST_TARGET_MS = 1000
+
+
+def seed_sandbox(workdir: Path, customers: int) -> Path:
+    from tests.conftest import sandbox_env
+
+    template = workdir / "template.sqlite3"
+    env = sandbox_env(template)
+    for args in (["migrate", "--noinput", "-v0"], ["seed", "--customers", str(customers)]):
+        subprocess.run([sys.executable, "-m", "sandbox", *args], env=env, check=True, cwd=ROOT)  # noqa: S603
+    return template
+
+
+def setup_front_office(workdir: Path, sandbox) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'frontoffice.sqlite3'}"
+    os.environ["CACHE_URL"] = "locmemcache://bench"
+    os.environ["LATEPOINT_API_URL"] = sandbox.base_url
+    os.environ["LATEPOINT_API_KEY"] = sandbox.api_key
+    os.environ.setdefault("LATEPOINT_LOG_LEVEL", "WARNING")
+    # The test client's host. Django's setup_test_environment() is not used: it instruments
+    # template rendering, which would slow every page down.
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+
+
+def upstream_calls(response) -> int | None:
+    match = re.search(r'desc="(\d+) calls?"', response.get("Server-Timing", ""))
+    return int(match.group(1)) if match else None
+
+
+def measure(client, path: str) -> dict:
+    started = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    return {
+        "status": response.status_code,
+        "ms": round(elapsed, 1),
+        "upstream_calls": upstream_calls(response),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-ms", type=int, default=150)
+    parser.add_argument("--customers", type=int, default=500)
+    parser.add_argument("--profile-id", type=int, default=1, help="customer for the profile page")
+    args = parser.parse_args()
+
+    from tests.conftest import PASSWORD, start_sandbox, stop_sandbox
+
+    with tempfile.TemporaryDirectory(prefix="frontoffice-bench-") as tmp:
+        workdir = Path(tmp)
+        print(f"Seeding a sandbox with {args.customers} customers...", flush=True)
+        template = seed_sandbox(workdir, args.customers)
+        sandbox = start_sandbox(template, workdir, SANDBOX_LATENCY_MS=str(args.latency_ms))
+        try:
+            setup_front_office(workdir, sandbox)
+            from django.contrib.auth.models import Group, User
+            from django.core.cache import cache
+            from django.test import Client
+
+            user = User.objects.create_user(username="bench-manager", password=PASSWORD)
+            user.groups.add(Group.objects.get(name="Manager"))
+            client = Client()
+            if not client.login(username="bench-manager", password=PASSWORD):
+                print("Could not sign in.", file=sys.stderr)
+                return 1
+
+            pages = [
+                ("customer list", "/customers/"),
+                ("customer profile", f"/customers/{args.profile_id}/"),
+                ("today", "/"),
+                ("stats, 30 days", "/stats/?period=30d"),
+                ("stats, 90 days", "/stats/?period=90d"),
+            ]
+            cache.clear()
+            rows = []
+            for name, path in pages:
+                first = measure(client, path)
+                cached = measure(client, path)
+                rows.append({"page": name, "path": path, "first": first, "cached": cached})
+        finally:
+            stop_sandbox(sandbox)
+
+    print()
+    print(f"Upstream latency {args.latency_ms} ms per call; {args.customers} customers.")
+    header = (
+        f"{'page':<18} {'path':<22} {'first ms':>9} {'calls':>6} {'cached ms':>10} {'calls':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        first, cached = row["first"], row["cached"]
+        flag = "" if first["status"] == cached["status"] == 200 else f"  (HTTP {first['status']})"
+        print(
+            f"{row['page']:<18} {row['path']:<22} {first['ms']:>9.0f} "
+            f"{first['upstream_calls'] if first['upstream_calls'] is not None else '-':>6} "
+            f"{cached['ms']:>10.0f} "
+            f"{cached['upstream_calls'] if cached['upstream_calls'] is not None else '-':>6}{flag}"
+        )
+
+    checks = []
+    for row in rows:
+        if row["cached"]["status"] == 200:
+            checks.append(
+                (
+                    f"{row['page']} cached < {CACHED_TARGET_MS} ms",
+                    row["cached"]["ms"] < CACHED_TARGET_MS,
+                )
+            )
+    for row in rows:
+        if row["path"] == "/customers/" and row["first"]["status"] == 200:
+            checks.append(
+                (
+                    f"customer list first < {FIRST_LIST_TARGET_MS} ms",
+                    row["first"]["ms"] < FIRST_LIST_TARGET_MS,
+                )
+            )
+    print()
+    for label, ok in checks:
+        print(f"{'met ' if ok else 'MISSED'}  {label}")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "latency_ms": args.latency_ms,
+        "customers": args.customers,
+        "python": platform.python_version(),
+        "pages": rows,
+        "targets": {"cached_ms": CACHED_TARGET_MS, "first_list_ms": FIRST_LIST_TARGET_MS},
+        "checks": [{"check": label, "met": ok} for label, ok in checks],
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nWrote {RESULTS.relative_to(ROOT) / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

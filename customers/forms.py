@@ -1,0 +1,485 @@
+"""The customer form: LatePoint's documented rules (seeds/002, seeds/003) held once.
+
+The same `CustomerForm` validates /customers/new/ and /customers/<id>/edit/. On edit it knows
+the values the form was opened with (`original`): a field the user left as it was is neither
+validated nor sent, so an old upstream value that predates these rules never blocks a save.
+
+The edit form also carries a signed snapshot of those original values and the customer's
+`updated_at`, so the save can tell whether someone else changed the customer meanwhile.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from django_countries import countries
+
+from customers import custom_fields
+
+#: Form field name prefix for custom fields: `custom_<key>`.
+CUSTOM_PREFIX = "custom_"
+
+GENDER_CHOICES = [
+    ("", "Not given"),
+    ("male", "Male"),
+    ("female", "Female"),
+    ("other", "Other"),
+    ("prefer_not_to_say", "Prefer not to say"),
+]
+# Create accepts `pending` (seeds/002); update speaks `pending_verification` (seeds/003).
+CREATE_STATUS_CHOICES = [("active", "Active"), ("inactive", "Inactive"), ("pending", "Pending")]
+EDIT_STATUS_CHOICES = [
+    ("active", "Active"),
+    ("inactive", "Inactive"),
+    ("pending_verification", "Pending verification"),
+    ("blocked", "Blocked"),
+]
+BLOCKED = "blocked"
+
+NAME_MIN, NAME_MAX = 2, 50
+EMAIL_MAX = 100
+PHONE_MAX = 20
+NOTES_MAX = 1000
+CUSTOM_MAX = 255
+DEFAULT_MIN_AGE = 13
+
+#: Postal code formats for the countries whose format is well known. Others are not checked.
+POSTAL_CODE_FORMATS: dict[str, tuple[str, str]] = {
+    "US": (r"\d{5}(-\d{4})?", "5 digits, or ZIP+4 such as 10001-1234"),
+    "CA": (r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "letter-digit-letter digit-letter-digit, e.g. K1A 0B1"),
+    "GB": (r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", "a UK postcode such as SW1A 1AA"),
+    "DE": (r"\d{5}", "5 digits"),
+    "FR": (r"\d{5}", "5 digits"),
+    "ES": (r"(0[1-9]|[1-4]\d|5[0-2])\d{3}", "5 digits starting 01 to 52"),
+    "IT": (r"\d{5}", "5 digits"),
+    "UY": (r"\d{5}", "5 digits"),
+    "MX": (r"\d{5}", "5 digits"),
+    "AU": (r"\d{4}", "4 digits"),
+    "NL": (r"\d{4} ?[A-Z]{2}", "4 digits and 2 letters, e.g. 1012 AB"),
+    "BR": (r"\d{5}-?\d{3}", "8 digits, e.g. 01310-100"),
+    "AR": (r"([A-Z]\d{4}[A-Z]{3}|\d{4})", "4 digits, or a CPA such as C1425DKA"),
+    "BE": (r"\d{4}", "4 digits"),
+    "CH": (r"\d{4}", "4 digits"),
+    "AT": (r"\d{4}", "4 digits"),
+    "PT": (r"\d{4}-\d{3}", "4 digits, a hyphen and 3 digits, e.g. 1000-001"),
+    "SE": (r"\d{3} ?\d{2}", "5 digits, e.g. 114 55"),
+    "JP": (r"\d{3}-?\d{4}", "7 digits, e.g. 100-0001"),
+    "IN": (r"\d{6}", "6 digits"),
+}
+
+#: Separators allowed inside a name: space, hyphen, apostrophe (straight and typographic).
+_NAME_SEPARATORS = frozenset(" -'\u2019")
+
+
+def _collapse_spaces(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def _is_name_letter(char: str) -> bool:
+    # Letters of any script, plus the combining marks some scripts (and decomposed accents) use.
+    return unicodedata.category(char)[0] in {"L", "M"}
+
+
+def validate_name(value: str, label: str) -> str:
+    """The documented name rule; returns the cleaned name or raises ValidationError."""
+    name = unicodedata.normalize("NFC", _collapse_spaces(value))
+    if len(name) < NAME_MIN:
+        raise forms.ValidationError(f"{label} must be at least {NAME_MIN} characters.")
+    if len(name) > NAME_MAX:
+        raise forms.ValidationError(f"{label} must be at most {NAME_MAX} characters.")
+    if not all(_is_name_letter(ch) or ch in _NAME_SEPARATORS for ch in name):
+        raise forms.ValidationError(
+            f"{label} may contain only letters, spaces, hyphens and apostrophes."
+        )
+    if not _is_name_letter(name[0]) or not _is_name_letter(name[-1]):
+        raise forms.ValidationError(f"{label} must start and end with a letter.")
+    return name
+
+
+def normalise_phone(value: str, *, region: str) -> str:
+    """The phone number in E.164 (+15551234567), or ValidationError."""
+    try:
+        number = phonenumbers.parse(value, region or None)
+    except phonenumbers.NumberParseException:
+        raise forms.ValidationError(
+            "Enter a valid phone number, with the country code if it is not local."
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            "This is not a valid phone number. Check the digits and the country code."
+        )
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if len(formatted) > PHONE_MAX:
+        raise forms.ValidationError(f"A phone number can have at most {PHONE_MAX} characters.")
+    return formatted
+
+
+def postal_code_error(zipcode: str, country: str) -> str | None:
+    """Why the postal code does not fit the country's format, or None when it fits or is unknown."""
+    known = POSTAL_CODE_FORMATS.get(country)
+    if not zipcode or not known:
+        return None
+    pattern, description = known
+    if re.fullmatch(pattern, zipcode.upper()):
+        return None
+    return f"This is not a valid postal code for {countries.name(country)}: expected {description}."
+
+
+def default_phone_region() -> str:
+    return str(getattr(settings, "FRONTOFFICE_PHONE_REGION", "") or "US").upper()
+
+
+def minimum_age() -> int:
+    return int(getattr(settings, "FRONTOFFICE_MIN_CUSTOMER_AGE", DEFAULT_MIN_AGE))
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def editable_custom_keys(*, show_sensitive: bool) -> list[str]:
+    """The configured custom fields this user may see and send (sensitive ones: managers)."""
+    return [
+        key
+        for key in custom_fields.configured_fields()
+        if show_sensitive or not custom_fields.is_sensitive(key)
+    ]
+
+
+# --- snapshot ------------------------------------------------------------------------------
+
+SNAPSHOT_SALT = "customers.edit.snapshot"
+
+
+def sign_snapshot(*, customer_id: int, values: Mapping[str, str], updated_at: str) -> str:
+    """A tamper-proof record of what the edit form was opened with."""
+    return signing.dumps(
+        {"id": customer_id, "values": dict(values), "updated_at": updated_at},
+        salt=SNAPSHOT_SALT,
+        compress=True,
+    )
+
+
+def load_snapshot(token: str, *, customer_id: int) -> dict[str, Any] | None:
+    """The snapshot's {"values", "updated_at"}, or None when missing, forged or for another id."""
+    try:
+        data = signing.loads(token or "", salt=SNAPSHOT_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("id") != customer_id:
+        return None
+    values = data.get("values")
+    if not isinstance(values, dict):
+        return None
+    return {
+        "values": {str(k): "" if v is None else str(v) for k, v in values.items()},
+        "updated_at": str(data.get("updated_at") or ""),
+    }
+
+
+def snapshot_customer_id(token: str) -> int | None:
+    """The customer id a snapshot was signed for (used by per-field validation)."""
+    try:
+        data = signing.loads(token or "", salt=SNAPSHOT_SALT)
+    except signing.BadSignature:
+        return None
+    customer_id = data.get("id") if isinstance(data, dict) else None
+    return customer_id if isinstance(customer_id, int) else None
+
+
+# --- the form --------------------------------------------------------------------------------
+
+
+class CustomerForm(forms.Form):
+    """Create (original=None) or edit (original = the values the form was opened with)."""
+
+    first_name = forms.CharField(label="First name", max_length=200)
+    last_name = forms.CharField(label="Last name", max_length=200)
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        error_messages={"invalid": "Enter a valid email address, like name@example.com."},
+    )
+    phone = forms.CharField(
+        label="Phone",
+        required=False,
+        max_length=40,
+        help_text="With the country code if the number is not local, e.g. +44 20 7946 0958.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    gender = forms.ChoiceField(label="Gender", required=False, choices=GENDER_CHOICES)
+    status = forms.ChoiceField(label="Status", choices=CREATE_STATUS_CHOICES)
+    confirm_block = forms.BooleanField(
+        label="Yes, block this customer",
+        required=False,
+        help_text="Needed when setting the status to Blocked: a blocked customer cannot book.",
+    )
+    address = forms.CharField(label="Street address", required=False, max_length=255)
+    city = forms.CharField(label="City", required=False, max_length=100)
+    state = forms.CharField(label="State or province", required=False, max_length=100)
+    zipcode = forms.CharField(label="ZIP or postal code", required=False, max_length=20)
+    country = forms.ChoiceField(label="Country", required=False)
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    snapshot = forms.CharField(required=False, widget=forms.HiddenInput)
+    updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    #: Fields the per-field validation endpoint answers for (custom fields are added per form).
+    VALIDATED_FIELDS = (
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "gender",
+        "status",
+        "address",
+        "city",
+        "state",
+        "zipcode",
+        "country",
+        "notes",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        can_manage_status: bool = False,
+        show_sensitive: bool = False,
+        original: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.original: dict[str, str] | None = dict(original) if original is not None else None
+        if self.original is not None and "initial" not in kwargs:
+            kwargs["initial"] = dict(self.original)
+        super().__init__(*args, **kwargs)
+        self.is_edit = self.original is not None
+        self.can_manage_status = can_manage_status
+
+        self.fields["country"].choices = [("", "Not given"), *countries]
+        self._setup_status()
+        self._add_custom_fields(show_sensitive=show_sensitive)
+        self._add_htmx_validation()
+
+    # --- construction ------------------------------------------------------------------------
+    def _setup_status(self) -> None:
+        status = self.fields["status"]
+        if not self.is_edit:
+            status.initial = "active"
+            del self.fields["confirm_block"]
+            return
+        current = (self.original or {}).get("status", "")
+        choices = list(EDIT_STATUS_CHOICES)
+        if current and current not in dict(choices):
+            # An unknown upstream status stays selectable so the form can still be saved.
+            choices.append((current, current.replace("_", " ").capitalize()))
+        status.choices = choices
+        if self.can_manage_status:
+            return
+        del self.fields["confirm_block"]
+        if current == BLOCKED:
+            # Only a manager may unblock: the receptionist sees the status but cannot change it.
+            status.disabled = True
+            status.help_text = "Only a manager can unblock a customer."
+        else:
+            # Validation still knows "blocked" (to say why it is refused); the select omits it.
+            status.widget.choices = [c for c in choices if c[0] != BLOCKED]
+
+    def _add_custom_fields(self, *, show_sensitive: bool) -> None:
+        # Receptionists neither see nor send sensitive fields.
+        self.custom_keys = editable_custom_keys(show_sensitive=show_sensitive)
+        for key in self.custom_keys:
+            self.fields[CUSTOM_PREFIX + key] = forms.CharField(
+                label=custom_fields.label_for(key), required=False, max_length=CUSTOM_MAX
+            )
+
+    def _add_htmx_validation(self) -> None:
+        for name in self.validated_field_names():
+            field = self.fields[name]
+            if field.disabled:
+                continue
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.update(
+                {
+                    "hx-post": reverse("customers:validate-field", args=[name]),
+                    "hx-trigger": "change" if is_select else "blur changed",
+                    "hx-target": f"#form-field-{name}",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                }
+            )
+
+    def validated_field_names(self) -> list[str]:
+        return [*self.VALIDATED_FIELDS, *(CUSTOM_PREFIX + key for key in self.custom_keys)]
+
+    # --- which fields the user touched (edit) ----------------------------------------------------
+    def submitted_text(self, name: str) -> str:
+        """The text submitted for a field (stripped); a disabled field keeps its original."""
+        field = self.fields[name]
+        if field.disabled:
+            return (self.original or {}).get(name, "")
+        value = self.data.get(self.add_prefix(name), "")
+        return value.strip() if isinstance(value, str) else ""
+
+    def touched_fields(self) -> set[str]:
+        """Fields whose submitted text differs from the original (all fields on create)."""
+        names = self.validated_field_names()
+        if not self.is_edit:
+            return set(names)
+        original = self.original or {}
+        return {
+            name for name in names if self.submitted_text(name) != original.get(name, "").strip()
+        }
+
+    # --- field rules -----------------------------------------------------------------------------
+    def clean_first_name(self) -> str:
+        return validate_name(self.cleaned_data["first_name"], "First name")
+
+    def clean_last_name(self) -> str:
+        return validate_name(self.cleaned_data["last_name"], "Last name")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if len(email) > EMAIL_MAX:
+            raise forms.ValidationError(f"An email can have at most {EMAIL_MAX} characters.")
+        return email
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if not phone:
+            return ""
+        country = self.data.get(self.add_prefix("country"), "")
+        region = country if isinstance(country, str) and country in dict(countries) else ""
+        return normalise_phone(phone, region=region or default_phone_region())
+
+    def clean_date_of_birth(self) -> date | None:
+        born = self.cleaned_data["date_of_birth"]
+        if born is None:
+            return None
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if born.year < 1900:
+            raise forms.ValidationError("Check the year of birth.")
+        age = minimum_age()
+        if born > _years_before(today, age):
+            raise forms.ValidationError(f"A customer must be at least {age} years old.")
+        return born
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        before = (self.original or {}).get("status", "")
+        changes_block = status != before and BLOCKED in (status, before)
+        if changes_block and not self.can_manage_status:
+            raise forms.ValidationError("Only a manager can block or unblock a customer.")
+        return status
+
+    def clean_zipcode(self) -> str:
+        return _collapse_spaces(self.cleaned_data["zipcode"]).upper()
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "").upper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in ("address", "city", "state", "notes", *self._custom_names()):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        touched = self.touched_fields()
+        if self.is_edit:
+            # A field left as it was is not sent, so an old value that breaks a rule is tolerated.
+            for name in self.validated_field_names():
+                if name not in touched and name in self._errors:
+                    del self._errors[name]
+                    cleaned.pop(name, None)
+        if {"zipcode", "country"} & touched and "zipcode" not in self._errors:
+            problem = postal_code_error(cleaned.get("zipcode", ""), cleaned.get("country", ""))
+            if problem:
+                self.add_error("zipcode", problem)
+        status = cleaned.get("status")
+        before = (self.original or {}).get("status", "")
+        if (
+            self.is_edit
+            and "confirm_block" in self.fields
+            and status == BLOCKED
+            and before != BLOCKED
+            and not cleaned.get("confirm_block")
+        ):
+            self.add_error(
+                "confirm_block", "Tick this box to confirm that the customer is blocked."
+            )
+        return cleaned
+
+    def _custom_names(self) -> list[str]:
+        return [CUSTOM_PREFIX + key for key in self.custom_keys]
+
+    # --- results ---------------------------------------------------------------------------------
+    def value_text(self, name: str) -> str:
+        """A cleaned value as the text the form shows (comparable with `original`)."""
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    def changed_values(self) -> dict[str, str]:
+        """Edit: {field: new text} for the fields whose cleaned value differs from the original."""
+        original = self.original or {}
+        changes = {}
+        for name in self.touched_fields():
+            if name not in self.cleaned_data:
+                continue
+            text = self.value_text(name)
+            if text != original.get(name, ""):
+                changes[name] = text
+        return changes
+
+    def all_values(self) -> dict[str, str]:
+        """Create: {field: text} for every field given a value."""
+        values = {}
+        for name in self.validated_field_names():
+            text = self.value_text(name)
+            if text:
+                values[name] = text
+        return values
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The form's fields grouped for display."""
+        groups = [
+            ("Name and contact", ["first_name", "last_name", "email", "phone"]),
+            ("Personal details", ["date_of_birth", "gender"]),
+            ("Status", ["status", "confirm_block"]),
+            ("Address", ["address", "city", "state", "zipcode", "country"]),
+            ("Custom fields", self._custom_names()),
+            ("Notes", ["notes"]),
+        ]
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in groups
+            if any(name in self.fields for name in names)
+        ]

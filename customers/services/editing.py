@@ -1,0 +1,219 @@
+"""Customer services: creating and editing a customer, with conflict checks and the audit trail.
+
+Values travel between the form and these services as text keyed by the form's field names
+(`first_name`, ..., `zipcode`, `country`, `custom_<key>`); `api_payload()` maps them to the
+API's flat write fields (seeds/002, seeds/003) and nests custom fields under `custom_fields`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from frontoffice.audit import audit_record, field_changes
+from frontoffice.models import AuditEntry
+from frontoffice.roles import is_manager, require_manager
+from frontoffice.upstream import api
+from latepoint.errors import LatePointError
+from latepoint.models import Customer
+
+__all__ = [
+    "CUSTOM_PREFIX",
+    "EDIT_INCLUDE",
+    "EditConflict",
+    "api_payload",
+    "customer_create",
+    "customer_edit_conflict",
+    "customer_edit_get",
+    "customer_form_values",
+    "customer_update",
+    "format_updated_at",
+]
+
+#: What the edit form reads from LatePoint, in one call.
+EDIT_INCLUDE = ("custom_fields", "notes")
+#: Form field name prefix for custom fields.
+CUSTOM_PREFIX = "custom_"
+
+#: Fields sent as null (not "") when cleared: the API reads them as dates or choices.
+_NULL_WHEN_EMPTY = frozenset({"date_of_birth"})
+
+BLOCKED = "blocked"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def format_updated_at(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def customer_form_values(customer: Customer, *, custom_keys: Iterable[str]) -> dict[str, str]:
+    """The customer as the edit form shows it: text keyed by form field name."""
+    status = str(customer.status)
+    values = {
+        "first_name": _text(customer.first_name),
+        "last_name": _text(customer.last_name),
+        "email": _text(customer.email),
+        "phone": _text(customer.phone),
+        "date_of_birth": customer.date_of_birth.isoformat() if customer.date_of_birth else "",
+        "gender": _text(customer.gender),
+        "status": "pending_verification" if status == "pending" else status,
+        "address": _text(customer.address.street),
+        "city": _text(customer.address.city),
+        "state": _text(customer.address.state),
+        "zipcode": _text(customer.address.postal_code),
+        "country": _text(customer.address.country).upper(),
+        "notes": _text(customer.notes),
+    }
+    for key in custom_keys:
+        raw = customer.custom_fields.get(key)
+        values[CUSTOM_PREFIX + key] = "" if isinstance(raw, dict | list) else _text(raw)
+    return values
+
+
+def api_payload(values: Mapping[str, str], *, clearing: bool) -> dict[str, Any]:
+    """Form values -> the API's write body. With `clearing`, an emptied field is sent empty
+    (and an emptied custom field as null, which the API documents as "remove")."""
+    payload: dict[str, Any] = {}
+    custom: dict[str, Any] = {}
+    for name, value in values.items():
+        if name.startswith(CUSTOM_PREFIX):
+            key = name[len(CUSTOM_PREFIX) :]
+            if value:
+                custom[key] = value
+            elif clearing:
+                custom[key] = None
+            continue
+        if value:
+            payload[name] = value
+        elif clearing:
+            payload[name] = None if name in _NULL_WHEN_EMPTY else ""
+    if custom:
+        payload["custom_fields"] = custom
+    return payload
+
+
+def _audit_values(values: Mapping[str, str]) -> dict[str, str]:
+    return dict(sorted(values.items()))
+
+
+def customer_create(*, user, data: Mapping[str, str]) -> Customer:
+    """POST the new customer (once; never retried) and record it in the audit trail."""
+    if data.get("status") == BLOCKED:
+        require_manager(user)
+    name = f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
+    try:
+        customer = api().create_customer(api_payload(data, clearing=False))
+    except LatePointError as exc:
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CUSTOMER_CREATE,
+            object_type="customer",
+            summary=f"Tried to create customer {name}",
+            changes={"values": _audit_values(data)},
+            result=AuditEntry.Result.FAILED,
+            error=exc.user_message,
+        )
+        raise
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CUSTOMER_CREATE,
+        object_type="customer",
+        object_id=customer.id,
+        customer_id=customer.id,
+        summary=f"Created customer {name}",
+        changes={"values": _audit_values(data)},
+    )
+    return customer
+
+
+def customer_update(
+    *, user, customer_id: int, original: Mapping[str, str], changes: Mapping[str, str]
+) -> Customer:
+    """PUT only `changes` (PUT is partial; never retried) and record each kind of change.
+
+    Blocking or unblocking needs the manager role. A status change is audited as
+    CUSTOMER_STATUS, the other fields as CUSTOMER_UPDATE with before/after values.
+    """
+    status_change = "status" in changes and changes["status"] != original.get("status")
+    touches_block = status_change and BLOCKED in (changes["status"], original.get("status"))
+    field_part = {k: v for k, v in changes.items() if k != "status"}
+    entries = []
+    if field_part:
+        entries.append(
+            (
+                AuditEntry.Action.CUSTOMER_UPDATE,
+                "Edited " + ", ".join(sorted(field_part)),
+                field_changes(original, field_part),
+            )
+        )
+    if status_change:
+        entries.append(
+            (
+                AuditEntry.Action.CUSTOMER_STATUS,
+                f"Status {original.get('status') or '?'} → {changes['status']}",
+                field_changes(original, {"status": changes["status"]}),
+            )
+        )
+
+    def record(result: str, error: str = "") -> None:
+        for action, summary, diff in entries:
+            audit_record(
+                user=user,
+                action=action,
+                object_type="customer",
+                object_id=customer_id,
+                customer_id=customer_id,
+                summary=summary if result == AuditEntry.Result.OK else f"Tried: {summary}",
+                changes=diff,
+                result=result,
+                error=error,
+            )
+
+    if touches_block and not is_manager(user):
+        record(AuditEntry.Result.FAILED, "Only a manager can block or unblock a customer.")
+        require_manager(user)
+    try:
+        customer = api().update_customer(customer_id, api_payload(changes, clearing=True))
+    except LatePointError as exc:
+        record(AuditEntry.Result.FAILED, exc.user_message)
+        raise
+    record(AuditEntry.Result.OK)
+    return customer
+
+
+def customer_edit_get(*, customer_id: int, fresh: bool = True) -> Customer:
+    """The customer to edit, read straight from LatePoint (one call) so the form starts current."""
+    return api().get_customer(customer_id, include=EDIT_INCLUDE, fresh=fresh)
+
+
+@dataclass(frozen=True)
+class EditConflict:
+    """What changed upstream since the form was opened."""
+
+    customer: Customer  # as it is now
+    current: dict[str, str]  # now, keyed by form field name
+    fields: tuple[str, ...]  # the form fields whose value changed upstream
+
+    @property
+    def updated_at(self) -> str:
+        return format_updated_at(self.customer.updated_at)
+
+
+def customer_edit_conflict(
+    *, customer_id: int, original: Mapping[str, str], custom_keys: Iterable[str]
+) -> EditConflict:
+    """Re-read the customer (bypassing the cache) and list the fields changed since `original`.
+
+    An empty `fields` means the save may go ahead.
+    """
+    customer = customer_edit_get(customer_id=customer_id, fresh=True)
+    current = customer_form_values(customer, custom_keys=custom_keys)
+    changed = tuple(
+        name for name, value in current.items() if value != _text(original.get(name, ""))
+    )
+    return EditConflict(customer=customer, current=current, fields=changed)

@@ -1,0 +1,165 @@
+"""Display filters for customer data: money, phone numbers, ages, initials and rates.
+
+Every filter accepts whatever an upstream payload may hold (None, "", a malformed value) and
+returns plain text, never markup, so Django's autoescaping still applies to the result.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import phonenumbers
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django_countries import countries
+
+register = template.Library()
+
+#: What a missing figure looks like everywhere on the profile.
+DASH = "—"
+
+#: The business currency symbol; a deployment may set FRONTOFFICE_CURRENCY_SYMBOL.
+DEFAULT_CURRENCY = "$"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+@register.filter
+def money(value: Any, symbol: str | None = None) -> str:
+    """1234.5 -> "$1,234.50"; -5 -> "-$5.00"; None or garbage -> "—"."""
+    number = _decimal(value)
+    if number is None:
+        return DASH
+    if symbol is None:
+        symbol = getattr(settings, "FRONTOFFICE_CURRENCY_SYMBOL", DEFAULT_CURRENCY)
+    rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}{symbol}{abs(rounded):,.2f}"
+
+
+@register.filter
+def percent(value: Any, places: int = 1) -> str:
+    """A rate already in percent: Decimal("12.345") -> "12.3%"; None -> "—"."""
+    number = _decimal(value)
+    if number is None:
+        return DASH
+    try:
+        places = max(int(places), 0)
+    except (TypeError, ValueError):
+        places = 1
+    quantum = Decimal(1).scaleb(-places)
+    return f"{number.quantize(quantum, rounding=ROUND_HALF_UP)}%"
+
+
+def _region(hint: Any) -> str | None:
+    """A default region for numbers written without +: the hint if it is a country code."""
+    if isinstance(hint, str) and len(hint.strip()) == 2 and hint.strip().isalpha():
+        return hint.strip().upper()
+    return getattr(settings, "FRONTOFFICE_PHONE_REGION", None) or None
+
+
+def _parse_phone(value: Any, region_hint: Any = None) -> phonenumbers.PhoneNumber | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        number = phonenumbers.parse(value, _region(region_hint))
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+@register.filter
+def phone(value: Any, region: Any = None) -> str:
+    """A phone number in international format; the value as given when it cannot be parsed.
+
+    `region` (e.g. the customer's country code) is how a number without +country is read.
+    """
+    number = _parse_phone(value, region)
+    if number is None:
+        return value.strip() if isinstance(value, str) else ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@register.filter
+def tel_uri(value: Any, region: Any = None) -> str:
+    """A `tel:` link target: E.164 when parsable, else the digits and a leading + only."""
+    number = _parse_phone(value, region)
+    if number is not None:
+        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not isinstance(value, str):
+        return ""
+    kept = "".join(ch for ch in value.strip() if ch.isdigit() or ch == "+")
+    return f"tel:{kept}" if any(ch.isdigit() for ch in kept) else ""
+
+
+@register.filter
+def age(value: Any, today: date | None = None) -> int | str:
+    """Whole years since a date of birth; "" when there is none or it is in the future."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        return ""
+    today = today or timezone.localdate()
+    if value > today:
+        return ""
+    years = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+    return years
+
+
+@register.filter
+def initials(value: Any) -> str:
+    """ "Ana María López" -> "AL"; an object with first/last names works too; "?" if none."""
+    first = getattr(value, "first_name", None)
+    last = getattr(value, "last_name", None)
+    if first is not None or last is not None:
+        words = [w for w in (str(first or "").split() + str(last or "").split()) if w]
+    else:
+        words = [w for w in str(value or "").split() if w]
+    letters = [w[0] for w in words if w[0].isalnum()]
+    if not letters:
+        return "?"
+    picked = letters[0] + (letters[-1] if len(letters) > 1 else "")
+    return picked.upper()
+
+
+@register.filter
+def country_name(value: Any) -> str:
+    """An ISO 3166-1 alpha-2 code as its name ("UY" -> "Uruguay"); other text as given."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if len(text) == 2 and text.isalpha():
+        name = countries.name(text.upper())
+        if name:
+            return str(name)
+    return text
+
+
+@register.filter
+def dash(value: Any) -> Any:
+    """The value, or "—" when it is None or empty (0 stays 0)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DASH
+    return value
+
+
+@register.filter
+def status_label(value: Any) -> str:
+    """A status value as words: "pending_verification" -> "Pending verification"."""
+    text = str(value or "").strip()
+    if not text:
+        return DASH
+    if text == "no_show":
+        return "No-show"
+    return text.replace("_", " ").capitalize()

@@ -1,0 +1,95 @@
+"""Django's admin, for administrators (superusers) only: staff accounts, roles, the audit trail.
+
+The sign-in middleware already refuses /admin/ to anyone but a superuser; these classes refuse
+again, so a staff flag or a stray permission never opens them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+
+from frontoffice.models import AuditEntry
+
+
+class SuperuserOnly:
+    """Every permission of the admin class needs an active superuser."""
+
+    @staticmethod
+    def _allowed(request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, *args):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+@admin.display(description="Role")
+def _roles(user: User) -> str:
+    if user.is_superuser:
+        return "Administrator"
+    return ", ".join(group.name for group in user.groups.all()) or "None"
+
+
+class StaffAccountAdmin(SuperuserOnly, UserAdmin):
+    list_display = ("username", "first_name", "last_name", "email", _roles, "is_active")
+    list_filter = ("groups", "is_active", "is_superuser")
+    # Roles are the two groups; per-account permissions play no part in the front office.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("is_active", "groups", "is_superuser", "is_staff")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+
+class RoleAdmin(SuperuserOnly, GroupAdmin):
+    pass
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(SuperuserOnly, admin.ModelAdmin):
+    """The trail is append-only: administrators may read it, nobody may change it here."""
+
+    list_display = ("created_at", "username", "action", "object_type", "object_id", "result")
+    list_filter = ("action", "result", "created_at")
+    search_fields = ("username", "object_id", "summary")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.register(User, StaffAccountAdmin)
+admin.site.register(Group, RoleAdmin)
+admin.site.site_header = "LatePoint Front Office: staff accounts"
+admin.site.site_title = "Front office admin"
+admin.site.index_title = "Staff accounts, roles and the audit trail"
+admin.site.site_url = "/"

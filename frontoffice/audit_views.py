@@ -1,0 +1,33 @@
+"""The audit trail screen (/audit/): who changed what, when, and how it ended. Managers only."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+from django_tables2 import RequestConfig
+
+from frontoffice.audit_tables import AuditFilterForm, AuditTable
+from frontoffice.models import AuditEntry
+from frontoffice.roles import manager_required
+
+PER_PAGE = 50
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@manager_required
+@require_GET
+def audit_list(request: HtmxHttpRequest) -> TemplateResponse:
+    form = AuditFilterForm(request.GET)
+    entries = form.filter(AuditEntry.objects.all())
+    table = AuditTable(entries)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    context = {"form": form, "table": table}
+    template = "frontoffice/audit.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#audit-table"
+    return TemplateResponse(request, template, context)

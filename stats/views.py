@@ -1,0 +1,44 @@
+"""The manager's dashboard at /stats/."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
+
+from frontoffice.roles import manager_required
+from stats.charts import daily_chart, service_chart
+from stats.forms import stats_query_from_params
+from stats.services import RISK_CANDIDATES, dashboard_get, reference_lists_get
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@manager_required
+def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
+    today = timezone.localdate()
+    reference = reference_lists_get()
+    query, corrections, form = stats_query_from_params(
+        request.GET,
+        today=today,
+        agents=reference.agents,
+        services=reference.services,
+        locations=reference.locations,
+    )
+    board = dashboard_get(query=query, today=today, reference=reference)
+    context = {
+        "form": form,
+        "corrections": corrections,
+        "board": board,
+        "today": today,
+        "daily_chart": daily_chart(board.daily),
+        "service_chart": service_chart(board.revenue_by_service),
+        "risk_limit": RISK_CANDIDATES,
+    }
+    template = "stats/dashboard.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#stats-dashboard"
+    return TemplateResponse(request, template, context)

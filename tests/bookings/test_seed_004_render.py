@@ -1,0 +1,139 @@
+"""The documented GET /bookings/{id} example (seeds/004) rendered on the booking page."""
+
+from __future__ import annotations
+
+import copy
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from bookings.views import detail_context
+from latepoint import parsing
+
+# seeds/004, "Example Response", verbatim.
+SEED_004 = {
+    "success": True,
+    "data": {
+        "id": "18",
+        "booking_code": "EUHJVNH",
+        "start_datetime": "2025-11-17T16:00:00-03:00",
+        "end_datetime": "2025-11-17T17:00:00-03:00",
+        "service_name": "test 1",
+        "duration": "60",
+        "customer_comment": None,
+        "status": "pending",
+        "start_date": "11/17/2025",
+        "start_time": "16:00",
+        "timezone": "America/Montevideo",
+        "agent": {"id": "1", "full_name": "Pao Campo", "email": "pao@pao.com", "phone": ""},
+        "created_datetime": "2025-08-21T07:41:32+00:00",
+        "manage_booking_for_agent": "http://latepoint-dev.local/wp-admin/admin-post.php?action=latepoint_route_call&route_name=manage_booking_by_key__show&key=3d09aa7219f4c883f6a3f78e7662c977a5dd",
+        "manage_booking_for_customer": "http://latepoint-dev.local/wp-admin/admin-post.php?action=latepoint_route_call&route_name=manage_booking_by_key__show&key=2009d8e53283cca27ccf1345b53ffa38d881",
+        "customer": {
+            "id": "7",
+            "first_name": "Ana",
+            "last_name": "Lopez",
+            "full_name": "Ana Lopez",
+            "email": "ana.lopez@email.com",
+            "phone": "+525559876543",
+        },
+        "transactions": [],
+        "order": {
+            "id": "34",
+            "confirmation_code": "SCLRA23J",
+            "customer_comment": None,
+            "status": "open",
+            "fulfillment_status": "not_fulfilled",
+            "payment_status": "not_paid",
+            "source_id": None,
+            "source_url": "",
+            "total": "$0",
+            "subtotal": "$0",
+            "created_datetime": "2025-08-21T07:41:32+00:00",
+        },
+        "location": {"id": "1", "name": "Main Location", "full_address": "", "category": []},
+        "service_extras": [],
+    },
+}
+
+
+def render_booking_page(payload: dict, user) -> str:
+    booking = parsing.parse_booking(parsing.unwrap(payload), ZoneInfo(settings.TIME_ZONE))
+    request = RequestFactory().get(f"/bookings/{booking.id}/")
+    request.user = user
+    return render_to_string("bookings/detail.html", detail_context(request, booking), request)
+
+
+@pytest.fixture
+def page(receptionist) -> str:
+    return render_booking_page(SEED_004, receptionist)
+
+
+def test_the_documented_booking_is_shown_with_its_parties(page):
+    assert "EUHJVNH" in page
+    assert "Ana Lopez" in page
+    assert 'href="/customers/7/"' in page
+    assert "ana.lopez@email.com" in page
+    assert "+525559876543" in page
+    assert "Pao Campo" in page
+    assert "pao@pao.com" in page
+    assert "Main Location" in page
+    assert "test 1" in page
+    assert "60 min" in page
+
+
+def test_time_is_shown_in_the_bookings_zone_and_the_businesss(page):
+    # 16:00 in Montevideo (-03:00) is 14:00 in New York (EST, -05:00) on 17 November 2025.
+    assert "Monday, November 17, 2025" in page
+    assert "<strong>16:00</strong>–17:00" in page
+    assert "America/Montevideo" in page
+    assert "<strong>14:00</strong>–15:00" in page
+    assert "America/New_York" in page
+
+
+def test_status_money_order_and_payment(page):
+    assert 'class="chip chip-pending">Pending<' in page
+    assert "SCLRA23J" in page
+    assert "$0.00" in page  # the order's "$0" total and subtotal
+    assert "Not paid" in page
+    assert "Not fulfilled" in page
+    assert "No transactions." in page
+
+
+def test_manage_links_are_offered(page):
+    assert (
+        'href="http://latepoint-dev.local/wp-admin/admin-post.php?action=latepoint_route_call'
+        "&amp;route_name=manage_booking_by_key__show&amp;key=3d09aa7219f4c883f6a3f78e7662c977a5dd"
+    ) in page
+    assert "key=2009d8e53283cca27ccf1345b53ffa38d881" in page
+
+
+def test_pending_booking_offers_approve_and_cancel_only(page):
+    assert 'name="to_status" value="approved"' in page
+    assert "?to_status=cancelled" in page
+    assert 'value="completed"' not in page
+    assert 'value="no_show"' not in page
+
+
+def test_a_booking_on_another_day_cannot_be_checked_in(page):
+    assert "Check-in is open on the day of the booking only." in page
+    assert "/bookings/18/check-in/" not in page
+
+
+def test_only_http_links_become_links_and_upstream_text_is_escaped(receptionist):
+    payload = copy.deepcopy(SEED_004)
+    payload["data"]["manage_booking_for_agent"] = "javascript:alert(1)"
+    payload["data"]["manage_booking_for_customer"] = "data:text/html,<b>x</b>"
+    payload["data"]["customer"]["full_name"] = "<script>alert('x')</script>"
+    payload["data"]["customer_comment"] = "<img src=x onerror=alert(1)>"
+    page = render_booking_page(payload, receptionist)
+    assert "javascript:" not in page
+    assert "data:text/html" not in page
+    assert "LatePoint gave no manage links for this booking." in page
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page

@@ -1,0 +1,205 @@
+"""The Today board: exactly the sandbox's bookings for today, in time order, with its filters,
+refresh, lazy badges and the quick search box."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.utils import timezone
+
+from frontoffice.upstream import api
+from tests.bookings.conftest import business_today, server_timing_calls
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+ROW = re.compile(r'<tr id="today-row-(\d+)"')
+
+
+def todays_rows(sandbox, where: str = "", params: tuple = ()) -> list:
+    """Today's bookings (business time zone) straight from the sandbox's database."""
+    with sandbox.db() as conn:
+        return conn.execute(
+            "SELECT id, status, start_at, customer_id FROM sandbox_booking WHERE start_date = ?"
+            + where
+            + " ORDER BY start_at, id",
+            (business_today().isoformat(), *params),
+        ).fetchall()
+
+
+def row_ids(html: str) -> list[int]:
+    return [int(found) for found in ROW.findall(html)]
+
+
+def test_board_lists_exactly_todays_bookings_in_time_order(live_sandbox, reception_client):
+    expected = [row["id"] for row in todays_rows(live_sandbox)]
+    assert expected, "the sandbox seeds bookings for today"
+
+    response = reception_client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert row_ids(html) == expected
+    assert f"<strong>{len(expected)}</strong> booking" in html
+    assert business_today().strftime("%B %-d, %Y") in html
+
+
+def test_board_agrees_with_the_api_for_today(live_sandbox, reception_client):
+    """The same set LatePoint's own list gives for date_from=date_to=today (America/New_York)."""
+    today = business_today().isoformat()
+    ids, page = [], 1
+    while True:
+        _, body = live_sandbox.request(
+            "GET",
+            f"/wp-json/latepoint-api/v1/bookings?date_from={today}&date_to={today}"
+            f"&per_page=100&page={page}",
+        )
+        ids += [int(item["id"]) for item in body["data"]]
+        if not body["pagination"]["has_next_page"]:
+            break
+        page += 1
+    assert sorted(row_ids(reception_client.get("/").content.decode())) == sorted(ids)
+
+
+def test_first_paint_is_one_call_per_page_of_today(live_sandbox, reception_client):
+    api().list_agents()  # reference data is cached for a long time
+    api().list_locations()
+    pages = max(math.ceil(len(todays_rows(live_sandbox)) / 100), 1)
+
+    response = reception_client.get("/")
+
+    assert server_timing_calls(response) == pages
+
+
+@pytest.mark.parametrize("field", ["agent", "location"])
+def test_filters_narrow_the_board(live_sandbox, reception_client, field):
+    all_rows = todays_rows(live_sandbox)
+    column = f"{field}_id"
+    with live_sandbox.db() as conn:
+        values = {
+            r[column]
+            for r in conn.execute(
+                f"SELECT {column} FROM sandbox_booking WHERE start_date = ?",  # noqa: S608
+                (business_today().isoformat(),),
+            )
+        }
+    value = sorted(values)[0]
+    expected = [r["id"] for r in todays_rows(live_sandbox, f" AND {column} = ?", (value,))]
+    assert 0 < len(expected) < len(all_rows)
+
+    response = reception_client.get(f"/?{field}={value}")
+
+    html = response.content.decode()
+    assert row_ids(html) == expected
+    assert f'<option value="{value}" selected>' in html
+    # The refresh keeps the filter.
+    assert f'hx-get="/?{field}={value}" hx-trigger="every 45s"' in html
+
+
+def test_refresh_swaps_only_the_board(live_sandbox, reception_client):
+    response = reception_client.get("/", **HTMX, HTTP_HX_TARGET="today-board")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="today-board"')
+    assert 'hx-trigger="every 45s"' in html
+    assert 'hx-swap="outerHTML show:none"' in html
+    assert "<html" not in html
+    assert "data-search-shortcut" not in html  # the search box is outside the refreshed region
+    assert row_ids(html) == [r["id"] for r in todays_rows(live_sandbox)]
+
+
+def test_an_unknown_filter_value_is_ignored_with_a_message(live_sandbox, reception_client):
+    html = reception_client.get("/?agent=abc&location=999999").content.decode()
+    assert "that choice is not available and was ignored" in html
+    assert row_ids(html) == [r["id"] for r in todays_rows(live_sandbox)]
+
+
+def test_late_and_open_bookings(live_sandbox, reception_client):
+    html = reception_client.get("/").content.decode()
+    now = timezone.now()
+    for row in todays_rows(live_sandbox):
+        start = datetime.fromisoformat(row["start_at"]).replace(tzinfo=UTC)
+        match = re.search(rf'<tr id="today-row-{row["id"]}".*?</tr>', html, re.S)
+        assert match, row["id"]
+        cells = match.group(0)
+        started_minutes = (now - start).total_seconds() / 60
+        if row["status"] in ("pending", "approved") and started_minutes > 2:
+            assert "Late by" in cells, row["id"]
+        if row["status"] not in ("pending", "approved") or started_minutes < -1:
+            assert "Late by" not in cells, row["id"]
+        if row["status"] == "cancelled":
+            assert "Check in</button>" not in cells
+        else:
+            assert "Check in</button>" in cells
+
+
+def test_each_row_loads_its_customers_badge_lazily(live_sandbox, reception_client):
+    rows = todays_rows(live_sandbox)
+    html = reception_client.get("/").content.decode()
+    for row in rows:
+        assert f'hx-get="/bookings/badge/{row["customer_id"]}/" hx-trigger="load"' in html
+
+
+def test_badge_warns_about_a_blocked_customer(live_sandbox, reception_client):
+    with live_sandbox.db() as conn:
+        blocked = conn.execute(
+            "SELECT id FROM sandbox_customer WHERE status = 'blocked' ORDER BY id LIMIT 1"
+        ).fetchone()["id"]
+        active = conn.execute(
+            "SELECT c.id FROM sandbox_customer c WHERE status = 'active' AND EXISTS "
+            "(SELECT 1 FROM sandbox_booking b WHERE b.customer_id = c.id) ORDER BY id LIMIT 1"
+        ).fetchone()["id"]
+    badge = reception_client.get(f"/bookings/badge/{blocked}/", **HTMX).content.decode()
+    assert "Blocked: cannot book" in badge
+    assert re.search(r"chip-(low|medium|high)\">(Low|Medium|High) risk", badge)
+    on_page = reception_client.get(f"/bookings/badge/{blocked}/?detail=1", **HTMX)
+    assert "is blocked in LatePoint and cannot make bookings" in on_page.content.decode()
+    calm = reception_client.get(f"/bookings/badge/{active}/", **HTMX).content.decode()
+    assert "Blocked" not in calm
+    assert "risk" in calm
+    missing = reception_client.get("/bookings/badge/99999999/", **HTMX)
+    assert missing.status_code == 200
+    assert missing.content.decode().strip() == ""
+
+
+def test_quick_search_finds_customers_by_name(live_sandbox, reception_client):
+    with live_sandbox.db() as conn:
+        customer = conn.execute(
+            "SELECT id, first_name, last_name FROM sandbox_customer ORDER BY id LIMIT 1"
+        ).fetchone()
+    q = customer["last_name"]
+    response = reception_client.get("/bookings/search/", {"search": q}, **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="search-results"')
+    assert f'href="/customers/{customer["id"]}/"' in html
+    assert server_timing_calls(response) == 1  # a name is not a booking code
+
+
+def test_quick_search_finds_a_booking_by_code(live_sandbox, reception_client):
+    with live_sandbox.db() as conn:
+        booking = conn.execute(
+            "SELECT id, booking_code FROM sandbox_booking WHERE booking_code LIKE 'LP-%' "
+            "ORDER BY id LIMIT 1"
+        ).fetchone()
+    html = reception_client.get(
+        "/bookings/search/", {"search": booking["booking_code"]}, **HTMX
+    ).content.decode()
+    assert f'href="/bookings/{booking["id"]}/"' in html
+    assert booking["booking_code"] in html
+
+
+def test_quick_search_says_when_nothing_is_found(live_sandbox, reception_client):
+    html = reception_client.get(
+        "/bookings/search/", {"search": "zzqxv-nobody"}, **HTMX
+    ).content.decode()
+    assert "Nothing found for “zzqxv-nobody”." in html
+
+
+def test_search_box_works_without_javascript(live_sandbox, reception_client):
+    html = reception_client.get("/").content.decode()
+    assert 'action="/customers/"' in html
+    assert 'name="search"' in html
+    assert "data-search-shortcut" in html
+    response = reception_client.get("/bookings/search/", {"search": "Ana"})
+    assert response.status_code == 302
+    assert response["Location"] == "/customers/?search=Ana"

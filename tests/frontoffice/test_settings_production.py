@@ -1,0 +1,157 @@
+"""Production settings: `check --deploy` finds nothing, and a bad setting stops start-up by name.
+
+Each case runs `manage.py` in its own process with the real settings module, as a deployment
+would, so nothing from the test settings leaks in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "s3cret-" + "x" * 60
+KEY = "lp_live_never_shown_0123456789abcdef"
+
+
+def _run(*args: str, **env_overrides: str | None) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "LATEPOINT_", "FRONTOFFICE_", "SANDBOX_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="frontoffice.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="frontoffice.example.com",
+        LATEPOINT_API_URL="https://clinic.example.com/wp-json/latepoint-api/v1",
+        LATEPOINT_API_KEY=KEY,
+        PYTHONPATH=str(ROOT),
+    )
+    for name, value in env_overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _run("check", "--deploy", "--fail-level", "DEBUG")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert KEY not in result.stdout + result.stderr
+
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    name: getattr(settings, name)
+    for name in (
+        "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
+        "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "X_FRAME_OPTIONS",
+        "SECURE_REFERRER_POLICY", "SECURE_CONTENT_TYPE_NOSNIFF", "DEMO_MODE",
+        "CSRF_FAILURE_VIEW",
+    )
+} | {"middleware": settings.MIDDLEWARE}))
+"""
+
+
+def test_production_turns_on_hsts_and_secure_cookies():
+    result = _run("shell", "-c", PRINT_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["DEBUG"] is False
+    assert values["DEMO_MODE"] is False
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["X_FRAME_OPTIONS"] == "DENY"
+    assert values["SECURE_REFERRER_POLICY"] == "same-origin"
+    assert values["SECURE_CONTENT_TYPE_NOSNIFF"] is True
+    assert values["CSRF_FAILURE_VIEW"] == "frontoffice.views.csrf_failure"
+    middleware = values["middleware"]
+    for name in (
+        "frontoffice.security.SecurityHeadersMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "frontoffice.middleware.LoginRequiredMiddleware",
+    ):
+        assert name in middleware
+    # The security headers wrap everything, error pages included.
+    assert middleware.index("frontoffice.security.SecurityHeadersMiddleware") < middleware.index(
+        "frontoffice.middleware.APIErrorMiddleware"
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"LATEPOINT_API_URL": "ftp://x"}, "LATEPOINT_API_URL"),
+        ({"LATEPOINT_API_URL": "https://clinic.example.com/"}, "LATEPOINT_API_URL"),
+        ({"LATEPOINT_TIMEOUT": "abc"}, "LATEPOINT_TIMEOUT"),
+        ({"LATEPOINT_TIMEOUT": "-3"}, "LATEPOINT_TIMEOUT"),
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY"),
+        ({"LATEPOINT_API_KEY": ""}, "LATEPOINT_API_KEY"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
+        ({"LATEPOINT_CACHE_TTL_CUSTOMER": "soon"}, "LATEPOINT_CACHE_TTL_CUSTOMER"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+    ],
+)
+def test_bad_setting_stops_start_up_naming_it(overrides, named):
+    result = _run("check", **overrides)
+    assert result.returncode != 0, result.stdout
+    assert "ImproperlyConfigured" in result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert named in last_line, result.stderr
+    assert KEY not in result.stdout + result.stderr
+
+
+def test_a_missing_key_is_not_replaced_by_the_sandbox_key_in_production():
+    result = _run("check", LATEPOINT_API_KEY=None)
+    assert result.returncode != 0
+    assert "Setting LATEPOINT_API_KEY is missing." in result.stderr
+
+
+def test_demo_mode_needs_no_secrets():
+    result = _run(
+        "check",
+        FRONTOFFICE_DEMO="true",
+        DJANGO_DEBUG=None,
+        DJANGO_SECRET_KEY=None,
+        LATEPOINT_API_KEY=None,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_demo_users_refused_outside_demo_mode(tmp_path):
+    db = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    assert _run("migrate", "--noinput", "-v0", DATABASE_URL=db).returncode == 0
+    result = _run("demo_users", DATABASE_URL=db)
+    assert result.returncode != 0
+    assert "Demo accounts exist only in demo mode (FRONTOFFICE_DEMO=true)." in result.stderr
+    count = _run(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; print(User.objects.count())",
+        DATABASE_URL=db,
+    )
+    assert count.stdout.strip().splitlines()[-1] == "0"
