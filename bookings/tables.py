@@ -62,7 +62,7 @@ class BookingTable(tables.Table):
         "{% if record.created_at %}{{ record.created_at|date:'M j, Y' }}{% else %}—{% endif %}",
         verbose_name="Created",
         orderable=False,
-        attrs={"th": {"class": "fold-tablet"}, "td": {"class": "fold-tablet"}},
+        attrs={"th": {"class": "fold-wide"}, "td": {"class": "fold-wide"}},
     )
 
     class Meta:

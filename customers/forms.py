@@ -314,7 +314,12 @@ class CustomerForm(forms.Form):
         self.custom_keys = editable_custom_keys(show_sensitive=show_sensitive)
         for key in self.custom_keys:
             self.fields[CUSTOM_PREFIX + key] = forms.CharField(
-                label=custom_fields.label_for(key), required=False, max_length=CUSTOM_MAX
+                label=custom_fields.label_for(key),
+                required=False,
+                max_length=CUSTOM_MAX,
+                help_text="Sensitive: only managers see this field."
+                if custom_fields.is_sensitive(key)
+                else "",
             )
 
     def _add_htmx_validation(self) -> None:

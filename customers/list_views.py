@@ -13,7 +13,7 @@ from django_htmx.middleware import HtmxDetails
 from customers import export, services
 from customers.filters import MORE_FILTERS, CustomerFilterForm, ListQuery
 from customers.tables import SORT_NOTE, CustomerTable
-from frontoffice.middleware import _describe as describe_upstream_error
+from frontoffice.middleware import describe_upstream_error
 from frontoffice.roles import is_manager, manager_required
 from latepoint.errors import LatePointError, RateLimited
 from latepoint.models import Customer, Page

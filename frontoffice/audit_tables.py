@@ -90,16 +90,10 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def render_changes(changes: Any):
-    """The changes as a list: `field: before → after` for edits, `key: value` otherwise.
-
-    Every value is escaped: names, notes and errors come from LatePoint or from staff typing.
-    """
-    if not isinstance(changes, Mapping) or not changes:
-        return ""
+def _change_rows(changes: Mapping[str, Any], prefix: str = "") -> list:
     rows = []
     for key, change in changes.items():
-        label = str(key).replace("_", " ")
+        label = prefix + str(key).replace("_", " ")
         if isinstance(change, Mapping) and set(change) >= {"before", "after"}:
             rows.append(
                 format_html(
@@ -109,13 +103,26 @@ def render_changes(changes: Any):
                     _value(change["after"]),
                 )
             )
+        elif isinstance(change, Mapping) and change and not prefix:
+            # Grouped details (the values of a new customer, custom fields): one line each.
+            rows.extend(_change_rows(change, prefix=f"{label} / " if key != "values" else ""))
         else:
             rows.append(
                 format_html('<span class="audit-field">{}</span>: {}', label, _value(change))
             )
+    return rows
+
+
+def render_changes(changes: Any):
+    """The changes as a list: `field: before → after` for edits, `key: value` otherwise.
+
+    Every value is escaped: names, notes and errors come from LatePoint or from staff typing.
+    """
+    if not isinstance(changes, Mapping) or not changes:
+        return ""
     return format_html(
         '<ul class="audit-changes">{}</ul>',
-        format_html_join("", "<li>{}</li>", ((r,) for r in rows)),
+        format_html_join("", "<li>{}</li>", ((row,) for row in _change_rows(changes))),
     )
 
 

@@ -92,7 +92,7 @@ class LoginRequiredMiddleware:
 
 
 # (status, title, message) for each kind of upstream failure.
-def _describe(exc: LatePointError) -> tuple[int, str, str]:
+def describe_upstream_error(exc: LatePointError) -> tuple[int, str, str]:
     if isinstance(exc, NotFound):
         return 404, "Not found", exc.user_message
     if isinstance(exc, RateLimited):
@@ -126,7 +126,7 @@ class APIErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, LatePointError):
             return None
-        status, title, message = _describe(exception)
+        status, title, message = describe_upstream_error(exception)
         logger.warning(
             "upstream failure on %s %s: %s", request.method, request.path, type(exception).__name__
         )

@@ -195,11 +195,20 @@ class LatePointClient:
             status: int | None = None
             failure: LatePointError | None = None
             try:
+                # Redirects are not followed: one would turn a PUT into a GET, and would send
+                # X-API-Key to whatever host the Location names.
                 response = self.session.request(
-                    method, url, params=query, data=data, headers=headers, timeout=self.timeout
+                    method,
+                    url,
+                    params=query,
+                    data=data,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
                 )
                 status = response.status_code
-                text = response.text
+                # JSON is UTF-8 whatever the Content-Type says; WordPress may prepend a BOM.
+                text = response.content.decode("utf-8-sig", errors="replace")
             except requests.Timeout:
                 failure = APITimeoutError(f"{method} {path} timed out")
             except requests.RequestException as exc:
@@ -227,6 +236,12 @@ class LatePointClient:
             time.sleep(wait)
 
     def _handle(self, status: int, text: str, headers: Mapping[str, str]) -> Any:
+        if 300 <= status < 400:
+            raise BadResponse(
+                f"LatePoint answered {status} (a redirect): check LATEPOINT_API_URL "
+                "(http or https, www or not)",
+                status=status,
+            )
         if 200 <= status < 300:
             body = parsing.decode_json(text, status=status)
             if parsing.is_error_body(body):
@@ -237,6 +252,8 @@ class LatePointClient:
         except BadResponse:
             body = None  # an HTML error page: the status alone decides
         retry_after = parsing.parse_retry_after(headers.get("Retry-After"))
+        if retry_after is None and status == 429:
+            retry_after = parsing.parse_rate_limit_reset(headers.get("X-RateLimit-Reset"))
         raise parsing.error_from_body(status, body, retry_after=retry_after)
 
     def _parse(self, parser: Callable[..., T], payload: Any, *args: Any, **kwargs: Any) -> T:

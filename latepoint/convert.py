@@ -62,10 +62,14 @@ def to_int(value: Any) -> int | None:
         try:
             return int(text)
         except ValueError:
+            pass
+        try:
             number = Decimal(text)  # "12.0" -> 12; anything else raises
-            if number == number.to_integral_value():
+            if number.is_finite() and number == number.to_integral_value():
                 return int(number)
-            raise ValueError(f"not an integer: {value!r}") from None
+        except InvalidOperation:
+            pass
+        raise ValueError(f"not an integer: {value!r}")
     raise ValueError(f"not an integer: {value!r}")
 
 
@@ -155,7 +159,10 @@ def to_datetime(value: Any, tz: tzinfo = UTC) -> datetime | None:
     if isinstance(value, bool):
         raise ValueError(f"not a datetime: {value!r}")
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC).astimezone(tz)
+        try:
+            return datetime.fromtimestamp(value, tz=UTC).astimezone(tz)
+        except (OverflowError, OSError):
+            raise ValueError(f"not a timestamp: {value!r}") from None
     if not isinstance(value, str):
         raise ValueError(f"not a datetime: {value!r}")
     text = value.strip()

@@ -45,7 +45,7 @@ def _soft(convert_fn: Callable[..., V], value: Any, *args: Any, name: str = "") 
     """Apply a converter to an optional value: unreadable becomes None (logged, not shown)."""
     try:
         return convert_fn(value, *args)
-    except (ValueError, TypeError, ArithmeticError, OverflowError):
+    except (ValueError, TypeError, ArithmeticError):
         logger.debug("unreadable optional value for %s", name or convert_fn.__name__)
         return None
 
@@ -535,6 +535,19 @@ def parse_retry_after(value: str | None) -> float | None:
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
+def parse_rate_limit_reset(value: str | None) -> float | None:
+    """X-RateLimit-Reset (not documented; an assumption): epoch seconds, or seconds to wait."""
+    if not value:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    if number > 1_000_000_000:  # an epoch timestamp
+        number -= datetime.now(UTC).timestamp()
+    return max(number, 0.0)
+
+
 def error_from_body(status: int, body: Any, *, retry_after: float | None = None) -> APIError:
     """E1 to E4 into the error tree. The HTTP status decides the class, never `data.status`."""
     error = body.get("error") if isinstance(body, Mapping) else None
@@ -577,6 +590,8 @@ def parse_page(body: Any, item: Callable[[Any], T], *, page: int, per_page: int)
             if isinstance(payload.get(key), list):
                 payload = payload[key]
                 break
+    if payload is None:
+        payload = []  # "data": null on a list means no rows
     if isinstance(payload, Mapping) and all(str(key).isdigit() for key in payload):
         payload = list(payload.values())  # a PHP array that lost its order
     if not isinstance(payload, list):

@@ -184,9 +184,8 @@ class RiskRow:
     name: str
     no_shows_in_period: int
     no_show_rate: Decimal | None  # lifetime, percent
-    days_since_last_booking: int
+    days_since_last_booking: int | None  # None: no past booking
     total_bookings: int
-    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,7 +293,11 @@ def _status_key(booking: Booking) -> str:
 
 
 def _customer_id(booking: Booking) -> int | None:
-    return booking.customer.id if booking.customer is not None else None
+    """The booking's customer id; None when there is no usable one (profiles need id > 0)."""
+    customer = booking.customer
+    if customer is None or customer.id is None or customer.id <= 0:
+        return None
+    return customer.id
 
 
 def _customer_name(booking: Booking) -> str:
@@ -509,9 +512,10 @@ def customers_at_high_risk(candidates: list[tuple[int, int, str]], *, today: dat
                 no_show_rate=risk.no_show_rate.quantize(TENTH, rounding=ROUND_HALF_UP)
                 if risk.no_show_rate is not None
                 else None,
-                days_since_last_booking=risk.days_since_last_booking,
+                days_since_last_booking=None
+                if stats.last_booking_date is None
+                else risk.days_since_last_booking,
                 total_bookings=stats.total_bookings,
-                warnings=risk.warnings,
             )
         )
     return rows

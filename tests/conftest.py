@@ -200,7 +200,8 @@ def _make_user(username: str, role: str | None, **flags):
         username=username, password=PASSWORD, first_name=username.title(), **flags
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: a transactional test's flush also removes the migration-made groups.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 

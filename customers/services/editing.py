@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from customers.custom_fields import label_for
 from frontoffice.audit import audit_record, field_changes
 from frontoffice.models import AuditEntry
 from frontoffice.roles import is_manager, require_manager
@@ -97,8 +98,22 @@ def api_payload(values: Mapping[str, str], *, clearing: bool) -> dict[str, Any]:
     return payload
 
 
-def _audit_values(values: Mapping[str, str]) -> dict[str, str]:
-    return dict(sorted(values.items()))
+def _audit_names(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Keys as the audit trail names fields: custom fields as `custom_fields.<key>`, so the
+    history can recognise (and hide) the sensitive ones."""
+    return {
+        (
+            f"custom_fields.{name[len(CUSTOM_PREFIX) :]}"
+            if name.startswith(CUSTOM_PREFIX)
+            else name
+        ): (value)
+        for name, value in sorted(values.items())
+    }
+
+
+def _labels(values: Mapping[str, Any]) -> list[str]:
+    names = [n[len(CUSTOM_PREFIX) :] if n.startswith(CUSTOM_PREFIX) else n for n in values]
+    return sorted(label_for(name) for name in names)
 
 
 def customer_create(*, user, data: Mapping[str, str]) -> Customer:
@@ -114,7 +129,7 @@ def customer_create(*, user, data: Mapping[str, str]) -> Customer:
             action=AuditEntry.Action.CUSTOMER_CREATE,
             object_type="customer",
             summary=f"Tried to create customer {name}",
-            changes={"values": _audit_values(data)},
+            changes=field_changes({}, _audit_names(data)),
             result=AuditEntry.Result.FAILED,
             error=exc.user_message,
         )
@@ -126,7 +141,7 @@ def customer_create(*, user, data: Mapping[str, str]) -> Customer:
         object_id=customer.id,
         customer_id=customer.id,
         summary=f"Created customer {name}",
-        changes={"values": _audit_values(data)},
+        changes=field_changes({}, _audit_names(data)),
     )
     return customer
 
@@ -147,8 +162,8 @@ def customer_update(
         entries.append(
             (
                 AuditEntry.Action.CUSTOMER_UPDATE,
-                "Edited " + ", ".join(sorted(field_part)),
-                field_changes(original, field_part),
+                "Edited " + ", ".join(_labels(field_part)),
+                field_changes(_audit_names(original), _audit_names(field_part)),
             )
         )
     if status_change:

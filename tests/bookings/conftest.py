@@ -38,7 +38,7 @@ def take_booking(sandbox):
         }
         with sandbox.db() as conn:
             rows = conn.execute(
-                "SELECT id FROM sandbox_booking WHERE status = ? AND "
+                "SELECT id FROM sandbox_booking WHERE status = ? AND "  # noqa: S608
                 + condition[when]
                 + " ORDER BY id DESC LIMIT 400",
                 (status, today),

@@ -88,9 +88,9 @@ def test_the_documented_booking_is_shown_with_its_parties(page):
 def test_time_is_shown_in_the_bookings_zone_and_the_businesss(page):
     # 16:00 in Montevideo (-03:00) is 14:00 in New York (EST, -05:00) on 17 November 2025.
     assert "Monday, November 17, 2025" in page
-    assert "<strong>16:00</strong>–17:00" in page
+    assert "<strong>16:00</strong>\u201317:00" in page
     assert "America/Montevideo" in page
-    assert "<strong>14:00</strong>–15:00" in page
+    assert "<strong>14:00</strong>\u201315:00" in page
     assert "America/New_York" in page
 
 

@@ -21,7 +21,7 @@ def todays_rows(sandbox, where: str = "", params: tuple = ()) -> list:
     """Today's bookings (business time zone) straight from the sandbox's database."""
     with sandbox.db() as conn:
         return conn.execute(
-            "SELECT id, status, start_at, customer_id FROM sandbox_booking WHERE start_date = ?"
+            "SELECT id, status, start_at, customer_id FROM sandbox_booking WHERE start_date = ?"  # noqa: S608
             + where
             + " ORDER BY start_at, id",
             (business_today().isoformat(), *params),

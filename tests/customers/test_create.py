@@ -86,7 +86,8 @@ def test_creating_a_customer_saves_clean_values_and_shows_the_profile(
     assert entry.result == AuditEntry.Result.OK
     assert entry.customer_id == customer_id
     assert entry.user == receptionist
-    assert entry.changes["values"]["email"] == values["email"].lower()
+    assert entry.changes["email"] == {"before": None, "after": values["email"].lower()}
+    assert entry.changes["custom_fields.referral_source"]["after"] == "Walk-in"
 
     page = reception_client.get(response.url)
     html = page.content.decode()

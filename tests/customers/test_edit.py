@@ -218,6 +218,7 @@ def test_an_invalid_edit_shows_its_error_and_keeps_the_other_values(
 ):
     customer_id = make_customer(live_sandbox)
     values = open_form(reception_client, customer_id)
+    sent.clear()
     typed = {**values, "city": "Eugene", field: bad}
     response = reception_client.post(f"/customers/{customer_id}/edit/", typed)
     assert response.status_code == 200
@@ -440,6 +441,29 @@ def test_a_manager_blocks_after_confirming(live_sandbox, manager_browser, manage
     assert entries[AuditEntry.Action.CUSTOMER_UPDATE].changes == {
         "city": {"before": "Portland", "after": "Astoria"}
     }
+
+
+def test_a_sensitive_change_stays_out_of_a_receptionists_sight(
+    live_sandbox, manager_browser, reception_client
+):
+    customer_id = make_customer(live_sandbox)
+    values = open_form(manager_browser, customer_id)
+    saved = manager_browser.post(
+        f"/customers/{customer_id}/edit/",
+        {**values, "custom_medical_notes": "Pacemaker fitted", "city": "Bend"},
+    )
+    assert saved.status_code == 302
+    assert row(live_sandbox, customer_id)["custom_fields"]["medical_notes"] == "Pacemaker fitted"
+    entry = AuditEntry.objects.get(customer_id=customer_id)
+    assert entry.changes["custom_fields.medical_notes"] == {
+        "before": "Allergic to latex",
+        "after": "Pacemaker fitted",
+    }
+    # The receptionist's profile (and its history) shows neither value.
+    html = reception_client.get(f"/customers/{customer_id}/").content.decode()
+    assert "Bend" in html
+    assert "Pacemaker" not in html and "Allergic" not in html
+    assert "Pacemaker" in manager_browser.get(f"/customers/{customer_id}/").content.decode()
 
 
 def test_a_receptionist_cannot_unblock(live_sandbox, reception_client, sent):

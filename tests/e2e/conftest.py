@@ -4,9 +4,13 @@ that talks to the session's sandbox. Screenshots go to test-artifacts/screenshot
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import uuid
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,6 +26,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
+            if item.get_closest_marker("django_db") is None:
+                # The live server needs committed data and empties the database after each
+                # test; restore what the migrations made (the role groups) before the next.
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -74,10 +82,9 @@ def pytest_runtest_makereport(item, call):
         page = item.funcargs.get("page")
         if page is not None:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            try:
+            # A failed screenshot must not hide the failure itself.
+            with contextlib.suppress(Exception):
                 page.screenshot(path=str(SCREENSHOTS / f"FAILED-{item.name}.png"), full_page=True)
-            except Exception:  # noqa: BLE001, S110 - a failed screenshot must not hide the failure
-                pass
 
 
 def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
@@ -98,3 +105,35 @@ def as_receptionist(page, app, receptionist):
 def as_manager(page, app, manager):
     sign_in(page, app, manager.username)
     return page
+
+
+API = "/wp-json/latepoint-api/v1"
+BUSINESS_TZ = ZoneInfo("America/New_York")
+
+
+def new_customer(sandbox, **fields) -> dict:
+    """A customer of the test's own, made straight through the sandbox's API: its data."""
+    tag = uuid.uuid4().hex[:8]
+    body = {
+        "first_name": "Test",
+        "last_name": f"Customer {tag}",
+        "email": f"e2e.{tag}@example.com",
+        **fields,
+    }
+    status, answer = sandbox.request("POST", API + "/customers", body)
+    assert status == 201, answer
+    return answer["data"]
+
+
+def business_today() -> str:
+    """Today's date (Y-m-d) where the business is: the day the arrivals board shows."""
+    return datetime.now(BUSINESS_TZ).date().isoformat()
+
+
+def todays_bookings(sandbox, **params) -> list[dict]:
+    """Today's bookings as the sandbox's API lists them now (status and so on as of this call)."""
+    day = business_today()
+    query = "&".join(f"{k}={v}" for k, v in {"per_page": 100, **params}.items())
+    status, answer = sandbox.request("GET", f"{API}/bookings?date_from={day}&date_to={day}&{query}")
+    assert status == 200, answer
+    return answer["data"]

@@ -5,11 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from playwright.sync_api import Page, expect
-
-# The live server empties the database between tests; keep the role groups the migrations made.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 API = "/wp-json/latepoint-api/v1"
 

@@ -199,3 +199,21 @@ def test_entries_outlive_the_account(manager_client, receptionist):
 
 def test_only_get(manager_client):
     assert manager_client.post("/audit/").status_code == 405
+
+
+def test_grouped_details_are_listed_one_per_line(manager_client, receptionist):
+    _entry(
+        receptionist,
+        action=AuditEntry.Action.CUSTOMER_CREATE,
+        changes={
+            "values": {"first_name": "Ann", "email": "ann@example.com"},
+            "custom_fields": {"referral_source": {"before": "", "after": "Google"}},
+        },
+    )
+    html = manager_client.get("/audit/").content.decode()
+    assert '<li><span class="audit-field">first name</span>: Ann</li>' in html
+    assert '<li><span class="audit-field">email</span>: ann@example.com</li>' in html
+    assert (
+        '<span class="audit-field">custom fields / referral source</span>: '
+        "<del>(empty)</del> → <ins>Google</ins>"
+    ) in html

@@ -155,3 +155,24 @@ def test_demo_users_refused_outside_demo_mode(tmp_path):
         DATABASE_URL=db,
     )
     assert count.stdout.strip().splitlines()[-1] == "0"
+
+
+PRINT_HEADERS = """
+import json
+from django.test import Client
+response = Client().get("/healthz", secure=True, HTTP_HOST="frontoffice.example.com")
+plain = Client().get("/healthz", HTTP_HOST="frontoffice.example.com")
+redirect = [plain.status_code, plain.get("Location")]
+print(json.dumps({"secure": dict(response.items()), "plain": redirect}))
+"""
+
+
+def test_production_responses_carry_hsts_and_redirect_to_https():
+    result = _run("shell", "-c", PRINT_HEADERS)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = answer["secure"]
+    assert headers["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert answer["plain"] == [301, "https://frontoffice.example.com/healthz"]

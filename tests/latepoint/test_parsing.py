@@ -1304,3 +1304,21 @@ def test_status_endpoint():
     assert status.ok is True
     assert status.version == "1.2"
     assert status.raw_status == "success"
+
+
+def test_a_list_with_null_data_has_no_rows():
+    page = parsing.parse_page(
+        {"success": True, "data": None}, parsing.parse_customer, page=1, per_page=20
+    )
+    assert page.items == ()
+
+
+@pytest.mark.parametrize("raw", ["abc", "Infinity", "NaN", "12.5", True, [1], {"id": 1}])
+def test_an_unreadable_id_is_bad_response_from_the_model_too(raw):
+    with pytest.raises(BadResponse):
+        Customer.from_api({"id": raw})
+
+
+@pytest.mark.parametrize("raw", [10**20, -(10**20), float("nan")])
+def test_absurd_timestamps_are_no_date(raw):
+    assert Customer.from_api({"id": 1, "created_at": raw}).created_at is None

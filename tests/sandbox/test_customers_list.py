@@ -29,8 +29,7 @@ def test_acceptance_line_five_customers_of_500(sandbox):
 
 
 def test_row_shape_matches_the_documentation(sandbox):
-    body = get(sandbox, "/customers", per_page=100, page=5)  # the oldest customers: fixtures
-    row = next(r for r in body["data"] if r["id"] == "1")
+    (row,) = get(sandbox, "/customers", email="anne-marie.obrien@example.com")["data"]
     assert set(row) == {
         "id", "first_name", "last_name", "email", "phone", "status", "is_guest", "notes",
         "admin_notes", "wordpress_user_id", "created_at", "updated_at", "stats", "custom_fields",
@@ -56,7 +55,7 @@ def test_row_shape_matches_the_documentation(sandbox):
 def test_list_stats_add_up_with_the_bookings(sandbox):
     now = datetime.now(SITE_TZ).astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M:%S")
     db = sandbox.db()
-    body = get(sandbox, "/customers", per_page=100, page=5)
+    body = get(sandbox, "/customers", created_before="2024-12-31", per_page=100)
     for row in body["data"][-10:]:
         cid = int(row["id"])
         count, completed, cancelled, spent = db.execute(
@@ -79,9 +78,7 @@ def test_list_stats_add_up_with_the_bookings(sandbox):
 
 
 def test_a_customer_without_bookings_has_zero_stats(sandbox):
-    row = next(
-        r for r in get(sandbox, "/customers", per_page=100, page=5)["data"] if r["id"] == "5"
-    )
+    (row,) = get(sandbox, "/customers", email="chloe.lefevre@example.com")["data"]
     assert row["stats"] == {
         "total_bookings": "0",
         "completed_bookings": 0,

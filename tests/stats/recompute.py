@@ -138,11 +138,15 @@ def risk_candidates(current: Figures, limit: int = 10) -> list[int]:
     return [cid for cid, _ in ranked[:limit]]
 
 
-def high_risk(conn: sqlite3.Connection, customer_ids: list[int], *, today: date) -> set[int]:
+def high_risk(
+    conn: sqlite3.Connection, customer_ids: list[int], *, today: date
+) -> dict[int, int | None]:
     """The profile's rule on lifetime figures: > 180 days since the last past, not cancelled
-    booking (never booked counts as 999), or no-shows above 20% of all bookings."""
+    booking (never booked counts as 999), or no-shows above 20% of all bookings.
+
+    Returns the flagged customers with their days since that last booking (None: never)."""
     now = datetime.now(tz=ZoneInfo("UTC"))
-    flagged = set()
+    flagged: dict[int, int | None] = {}
     for cid in customer_ids:
         rows = conn.execute(
             "SELECT status, start_at FROM sandbox_booking WHERE customer_id = ?", [cid]
@@ -158,5 +162,5 @@ def high_risk(conn: sqlite3.Connection, customer_ids: list[int], *, today: date)
         days = (today - max(past).astimezone(SITE_ZONE).date()).days if past else 999
         rate = Decimal(no_shows) * 100 / Decimal(total) if total else Decimal(0)
         if days > 180 or rate > 20:
-            flagged.add(cid)
+            flagged[cid] = days if past else None
     return flagged

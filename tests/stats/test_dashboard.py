@@ -107,8 +107,8 @@ def check_dashboard(response, conn, start, end, **filters):
     assert board.risk_checked == len(candidates)
     assert board.risk_candidates == len(current.no_shows_by_customer)
     today = timezone.localdate()
-    assert {r.customer_id for r in board.at_risk} == recompute.high_risk(
-        conn, candidates, today=today
+    assert {r.customer_id: r.days_since_last_booking for r in board.at_risk} == (
+        recompute.high_risk(conn, candidates, today=today)
     )
 
     html = response.content.decode()
@@ -243,6 +243,8 @@ def test_htmx_request_gets_only_the_dashboard_region(manager_client, live_sandbo
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="stats-dashboard"')
     assert "<html" not in html
+    revenue = response.context["board"].current.revenue
+    assert 'id="figure-revenue"' in html and money_text(revenue) in html
 
 
 def test_page_works_without_javascript(manager_client, live_sandbox):
@@ -314,3 +316,19 @@ def test_upstream_failure_shows_an_error_with_a_retry(manager_client, live_sandb
     assert response.status_code == 503
     html = response.content.decode()
     assert "Try again" in html and "/stats/?period=30d" in html
+
+
+def test_a_period_without_bookings_shows_empty_states(manager_client, live_sandbox):
+    response = manager_client.get(
+        "/stats/", {"period": "custom", "date_from": "2000-01-01", "date_to": "2000-01-31"}
+    )
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.current.total == board.previous.total == 0
+    assert board.current.average_value is None
+    assert board.current.no_show_rate.percent is None
+    html = response.content.decode()
+    assert "No bookings in this period." in html
+    assert "No completed bookings, so no revenue, in this period." in html
+    assert "No no-shows in this period, so nobody to check." in html
+    assert upstream_calls(response) == 3 + 1 + 2  # an empty range is still one page

@@ -1,0 +1,122 @@
+"""In a real browser (Chromium): the Today board's HTMX check-in, search, filters and refresh
+region, and the booking page's confirmed status actions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.bookings.conftest import business_today, sandbox_status
+
+pytestmark = pytest.mark.e2e
+
+
+def test_check_in_and_undo_on_the_board(as_receptionist: Page, app, take_booking, screenshot):
+    page = as_receptionist
+    booking_id = take_booking("approved", "today")
+    page.goto(app + "/")
+    page.evaluate("window.__notReloaded = true")
+    row = page.locator(f"#today-row-{booking_id}")
+    expect(row).to_be_visible()
+
+    row.get_by_role("button", name="Check in").click()
+
+    expect(row.get_by_text(re.compile(r"Checked in \d\d:\d\d"))).to_be_visible()
+    expect(row).not_to_contain_text("Late by")
+    assert page.evaluate("window.__notReloaded") is True  # swapped in place, no page load
+    expect(page.locator(f"#arrival-{booking_id}")).to_be_focused()
+    screenshot("today-board-after-check-in")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Undo").click()
+
+    expect(row.get_by_role("button", name="Check in")).to_be_visible()
+    assert page.evaluate("window.__notReloaded") is True
+
+
+def test_slash_focuses_search_and_results_appear(as_receptionist: Page, app, live_sandbox):
+    page = as_receptionist
+    with live_sandbox.db() as conn:
+        customer = conn.execute(
+            "SELECT id, first_name, last_name FROM sandbox_customer ORDER BY id LIMIT 1"
+        ).fetchone()
+    page.goto(app + "/")
+    page.locator("body").press("/")
+    box = page.get_by_label("Find a customer or a booking")
+    expect(box).to_be_focused()
+
+    box.type(customer["last_name"], delay=20)
+
+    results = page.locator("#search-results")
+    expect(results.locator(f'a[href="/customers/{customer["id"]}/"]')).to_be_visible()
+    expect(box).to_be_focused()  # the results arrive without taking the focus
+
+
+def test_filtering_the_board_by_agent(as_receptionist: Page, app, live_sandbox):
+    page = as_receptionist
+    with live_sandbox.db() as conn:
+        expected = [
+            row["id"]
+            for row in conn.execute(
+                "SELECT id FROM sandbox_booking WHERE start_date = ? AND agent_id = 1 "
+                "ORDER BY start_at, id",
+                (business_today().isoformat(),),
+            )
+        ]
+    page.goto(app + "/")
+    page.get_by_label("Agent").select_option("1")
+
+    expect(page).to_have_url(re.compile(r"/\?agent=1"))
+    expect(page.locator("#today-board tbody tr")).to_have_count(len(expected))
+    ids = page.locator("#today-board tbody tr").evaluate_all("rows => rows.map(r => r.id)")
+    assert ids == [f"today-row-{i}" for i in expected]
+
+
+def test_complete_a_booking_after_confirming(
+    as_receptionist: Page, app, take_booking, live_sandbox
+):
+    page = as_receptionist
+    booking_id = take_booking("approved")
+    page.goto(app + f"/bookings/{booking_id}/")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Complete").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Approved")
+    assert sandbox_status(live_sandbox, booking_id) == "approved"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Complete").click()
+
+    expect(page.get_by_text(re.compile(r"is now completed"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Completed")
+    assert sandbox_status(live_sandbox, booking_id) == "completed"
+
+
+def test_cancel_with_a_reason(as_manager: Page, app, take_booking, live_sandbox, screenshot):
+    page = as_manager
+    booking_id = take_booking("pending")
+    page.goto(app + f"/bookings/{booking_id}/")
+    screenshot("booking-detail")
+    page.get_by_role("link", name="Cancel booking…").click()
+    page.get_by_label("Reason for cancelling").fill("Moved abroad")
+    screenshot("booking-cancel-confirm")
+
+    page.get_by_role("button", name="Cancel booking").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancelled")
+    expect(page.get_by_text("Reason: Moved abroad")).to_be_visible()
+    assert sandbox_status(live_sandbox, booking_id) == "cancelled"
+
+
+def test_bookings_list_filters_in_place(as_receptionist: Page, app, screenshot):
+    page = as_receptionist
+    page.goto(app + "/bookings/")
+    page.get_by_label("Status").select_option("no_show")
+
+    expect(page).to_have_url(re.compile(r"/bookings/\?.*status=no_show"))
+    chips = page.locator("#booking-table tbody .chip-no_show")
+    expect(chips.first).to_be_visible()
+    assert chips.count() == page.locator("#booking-table tbody tr").count()
+    screenshot("bookings-list-no-show")

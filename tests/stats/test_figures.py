@@ -1,0 +1,110 @@
+"""The figures' arithmetic on hand-made bookings, including odd upstream data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from latepoint.models import Booking, BookingCustomer, Service
+from stats.forms import Period
+from stats.services import (
+    Comparison,
+    Rate,
+    daily_counts,
+    period_figures,
+    revenue_by_service,
+    top_customers_by_spend,
+)
+
+NY = ZoneInfo("America/New_York")
+PERIOD = Period(start=date(2026, 11, 1), end=date(2026, 11, 3))
+
+
+def booking(n, status, *, customer=1, price="10.00", service=1, day=1, hour=10, zone=NY):
+    return Booking(
+        id=n,
+        status=status,
+        start=datetime(2026, 11, day, hour, tzinfo=zone),
+        customer=BookingCustomer(id=customer, full_name=f"Customer {customer}")
+        if customer is not None
+        else None,
+        service=Service(id=service, name=f"Service {service}") if service is not None else None,
+        price=Decimal(price) if price is not None else None,
+    )
+
+
+def test_rates_and_averages():
+    bookings = [
+        booking(1, "completed", price="10.00"),
+        booking(2, "completed", price="20.05", customer=2),
+        booking(3, "no_show", customer=2),
+        booking(4, "cancelled", customer=3),
+        booking(5, "approved", customer=None),
+        booking(6, "waitlisted", customer=4),  # a status LatePoint may add: counted as other
+        booking(7, "completed", price=None, customer=0),  # no price, no usable customer
+    ]
+    figures = period_figures(bookings, period=PERIOD, new_customers=5, earlier_customers={2, 9})
+    assert figures.total == 7
+    assert figures.status_counts["other"] == 1
+    assert figures.completed == 3
+    assert figures.revenue == Decimal("30.05")
+    assert figures.average_value == Decimal("10.02")  # 30.05 / 3 = 10.0166...
+    assert (figures.no_show_rate.numerator, figures.no_show_rate.denominator) == (1, 4)
+    assert figures.no_show_rate.percent == Decimal("25.0")
+    assert (figures.cancellation_rate.numerator, figures.cancellation_rate.denominator) == (1, 7)
+    assert figures.cancellation_rate.percent == Decimal("14.3")
+    assert figures.customers == 4  # 1, 2, 3, 4: none for the missing or zero id
+    assert (figures.returning.numerator, figures.returning.denominator) == (1, 4)
+
+
+def test_rate_rounds_half_up_and_has_no_value_without_a_denominator():
+    assert Rate(1, 8).percent == Decimal("12.5")
+    assert Rate(1, 16).percent == Decimal("6.3")  # 6.25 rounds up
+    assert Rate(0, 0).percent is None
+
+
+def test_changes():
+    assert Comparison("r", "Revenue", "money", Decimal(110), Decimal(100)).change_text == "+10.0%"
+    assert (
+        Comparison("r", "Revenue", "money", Decimal(90), Decimal(100)).change_text
+        == "\N{MINUS SIGN}10.0%"
+    )
+    assert Comparison("n", "No-shows", "percent", Decimal("7.5"), Decimal("9.0")).change_text == (
+        "\N{MINUS SIGN}1.5 pts"
+    )
+    assert Comparison("b", "Bookings", "count", 5, 0).change_text == "new (none before)"
+    assert Comparison("b", "Bookings", "count", 0, 0).change_text == "no change"
+    assert Comparison("x", "Returning", "percent", Decimal(50), None).change_text == (
+        "no comparison"
+    )
+
+
+def test_days_are_counted_in_the_site_time_zone():
+    utc = ZoneInfo("UTC")
+    bookings = [
+        booking(1, "completed", day=2, hour=3, zone=utc),  # 22:00 on Nov 1 in New York
+        booking(2, "approved", day=2, hour=15),
+    ]
+    counts = daily_counts(bookings, period=PERIOD)
+    assert [(d.day.day, d.total, d.completed) for d in counts] == [(1, 1, 1), (2, 1, 0), (3, 0, 0)]
+
+
+def test_revenue_by_service_and_top_customers():
+    bookings = [
+        booking(1, "completed", service=1, customer=1, price="50.00"),
+        booking(2, "completed", service=2, customer=2, price="80.00"),
+        booking(3, "completed", service=None, customer=1, price="40.00"),
+        booking(4, "no_show", service=2, customer=3, price="999.00"),
+    ]
+    rows = revenue_by_service(bookings)
+    assert [(r.name, r.revenue, r.completed) for r in rows] == [
+        ("Service 2", Decimal("80.00"), 1),
+        ("Service 1", Decimal("50.00"), 1),
+        ("Unknown service", Decimal("40.00"), 1),
+    ]
+    top = top_customers_by_spend(bookings)
+    assert [(c.customer_id, c.spend, c.completed) for c in top] == [
+        (1, Decimal("90.00"), 2),
+        (2, Decimal("80.00"), 1),
+    ]
