@@ -25,9 +25,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from customers import custom_fields
-
-#: Form field name prefix for custom fields: `custom_<key>`.
-CUSTOM_PREFIX = "custom_"
+from customers.services.editing import CUSTOM_PREFIX
 
 GENDER_CHOICES = [
     ("", "Not given"),

@@ -214,10 +214,6 @@ class EditConflict:
     current: dict[str, str]  # now, keyed by form field name
     fields: tuple[str, ...]  # the form fields whose value changed upstream
 
-    @property
-    def updated_at(self) -> str:
-        return format_updated_at(self.customer.updated_at)
-
 
 def customer_edit_conflict(
     *, customer_id: int, original: Mapping[str, str], custom_keys: Iterable[str]

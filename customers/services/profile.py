@@ -218,12 +218,16 @@ def _tab_from(
 
 
 def _safe_avatar(url: str) -> str:
-    """The avatar URL only when it is an absolute http(s) URL."""
+    """The avatar URL only when it is an absolute https URL.
+
+    A plain-http image would be mixed content on the front office and is refused by its
+    Content-Security-Policy (img-src 'self' https: data:); initials are shown instead.
+    """
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return ""
-    if parts.scheme in ("http", "https") and parts.netloc:
+    if parts.scheme == "https" and parts.netloc:
         return url.strip()
     return ""
 

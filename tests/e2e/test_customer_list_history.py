@@ -23,7 +23,9 @@ def test_filter_page_back_and_forward(as_receptionist: Page, app, live_sandbox, 
     inactive, inactive_total = _emails(live_sandbox, "status=inactive")
     registered, registered_total = _emails(live_sandbox, "status=inactive&is_guest=false")
     second, _ = _emails(live_sandbox, "status=inactive&is_guest=false&page=2")
-    assert 20 < registered_total <= 40, "the seed should give two pages of inactive accounts"
+    assert registered_total > 20, "the seed should give more than a page of inactive accounts"
+    pages = -(-registered_total // 20)
+    second_last = min(40, registered_total)
 
     page.goto(app + "/customers/")
     table = page.locator("#customer-table")
@@ -46,12 +48,12 @@ def test_filter_page_back_and_forward(as_receptionist: Page, app, live_sandbox, 
     account_filter.select_option(label="Registered")
     expect(page).to_have_url(re.compile(r"guest=registered"))
     shows(1, 20, registered_total, registered)
-    expect(table.get_by_text("Page 1 of 2")).to_be_visible()
+    expect(table.get_by_text(f"Page 1 of {pages}")).to_be_visible()
 
     table.get_by_role("link", name="Next \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}").click()
     expect(page).to_have_url(re.compile(r"page=2"))
-    shows(21, registered_total, registered_total, second)
-    expect(table.get_by_text("Page 2 of 2")).to_be_visible()
+    shows(21, second_last, registered_total, second)
+    expect(table.get_by_text(f"Page 2 of {pages}")).to_be_visible()
     screenshot("05-customers-filtered-page-2")
 
     # Back: page 1 of the same filters, then the one filter, then the whole list.
@@ -82,10 +84,10 @@ def test_filter_page_back_and_forward(as_receptionist: Page, app, live_sandbox, 
     shows(1, 20, registered_total, registered)
     page.go_forward()
     expect(page).to_have_url(re.compile(r"page=2"))
-    shows(21, registered_total, registered_total, second)
+    shows(21, second_last, registered_total, second)
     expect(status_filter).to_have_value("inactive")
     expect(account_filter).to_have_value("registered")
 
     # The address is the state: reloading it shows the same page.
     page.reload()
-    shows(21, registered_total, registered_total, second)
+    shows(21, second_last, registered_total, second)

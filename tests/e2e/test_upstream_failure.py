@@ -32,7 +32,10 @@ def test_customer_list_shows_the_outage_and_recovers(
     expect(page.get_by_label("Status")).to_have_value("pending_verification")
     screenshot("07-customers-upstream-down")
 
-    retry.click()  # still down: the same message, not a broken page
+    # Still down: trying again gives the same message, not a broken page.
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as answer:
+        retry.click()
+    assert answer.value.status == 503
     expect(table.get_by_role("alert")).to_contain_text("LatePoint is unavailable")
 
     live_sandbox.reset_faults()

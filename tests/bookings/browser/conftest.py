@@ -1,8 +1,8 @@
 """Real-browser fixtures for the booking screens: the e2e suite's, plus the role groups.
 
 A live server needs committed data, so its database is flushed after each test, which also
-removes the groups the roles migration created. They are put back before each browser test
-(for its staff users) and after it (for the tests that run next).
+removes the groups the roles migration created. They are put back after each browser test, for
+the tests that run next.
 """
 
 from __future__ import annotations
@@ -35,22 +35,3 @@ def pytest_runtest_teardown(item):
 
     with item.config.stash[blocking_manager_key].unblock():
         _ensure_role_groups()
-
-
-@pytest.fixture
-def receptionist(transactional_db, receptionist_groups_ready):
-    from tests.conftest import _make_user
-
-    return _make_user("rita", "Receptionist")
-
-
-@pytest.fixture
-def manager(transactional_db, receptionist_groups_ready):
-    from tests.conftest import _make_user
-
-    return _make_user("max", "Manager")
-
-
-@pytest.fixture
-def receptionist_groups_ready(transactional_db):
-    _ensure_role_groups()
