@@ -58,10 +58,10 @@ def today(request) -> TemplateResponse:
 
 @require_GET
 def quick_search(request) -> HttpResponse:
-    q = request.GET.get("search", "")[:100]
+    q = request.GET.get("q", "")[:100]
     if not request.htmx:
         # Without JavaScript the box submits to the customer list instead.
-        return redirect(reverse("customers:list") + "?" + urlencode({"search": q}))
+        return redirect(reverse("customers:list") + "?" + urlencode({"q": q}))
     results = services.quick_search(q=q)
     return TemplateResponse(
         request,

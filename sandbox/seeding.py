@@ -195,7 +195,14 @@ FIXTURES = {
         },
     ),
     5: Fixture("Chloé", "Lefèvre", "chloe.lefevre@example.com", bookings=0),
-    6: Fixture("Björn", "Åkesson", "bjorn.akesson@example.com", status="inactive", past_only=True),
+    6: Fixture(
+        "Björn",
+        "Åkesson",
+        "bjorn.akesson@example.com",
+        status="inactive",
+        bookings=6,
+        past_only=True,
+    ),
     7: Fixture(
         "Siobhán",
         "Mac Giolla-Phádraig",
@@ -400,7 +407,7 @@ class Seeder:
         rng = self.rng
         while True:
             if rng.random() < 0.5:
-                year = created.astimezone(self.tz).year
+                year = created.year  # UTC: close enough for a booking code
                 self.code_seq[year] = self.code_seq.get(year, 0) + 1
                 code = f"LP-{year}-{self.code_seq[year]:03d}"
             else:
@@ -440,11 +447,14 @@ class Seeder:
         if found is None:
             start_local = datetime.combine(day, time(8 + slot // 2, 30 * (slot % 2)), self.tz)
             end_local = start_local + timedelta(minutes=minutes)
+            start_at, end_at = start_local.astimezone(UTC), end_local.astimezone(UTC)
             found = (
-                start_local.astimezone(UTC),
-                end_local.astimezone(UTC),
+                start_at,
+                end_at,
                 start_local.strftime("%H:%M"),
                 end_local.strftime("%H:%M"),
+                db_datetime(start_at),
+                db_datetime(end_at),
             )
             self.slot_cache[key] = found
         return found
@@ -457,7 +467,9 @@ class Seeder:
         service_id = rng.choice(AGENT_SERVICES[agent_index]) + 1
         service = self.services[service_id]
         slot = rng.randrange(20)  # 08:00 .. 17:30 in half hours
-        start_at, end_at, start_time, end_time = self.slot_times(day, slot, service.duration)
+        start_at, end_at, start_time, end_time, start_text, end_text = self.slot_times(
+            day, slot, service.duration
+        )
         status = self.status_for(day, fixture)
         payment = self.payment_for(status, day)
         created = start_at - timedelta(days=rng.randrange(0, 45), minutes=rng.randrange(600))
@@ -501,8 +513,8 @@ class Seeder:
             service_id,
             rng.randrange(len(LOCATIONS)) + 1,
             status,
-            db_datetime(start_at),
-            db_datetime(end_at),
+            start_text,
+            end_text,
             day.isoformat(),
             start_time,
             end_time,
@@ -513,8 +525,8 @@ class Seeder:
             comment,
             1000 + self.booking_id,
             "".join(rng.choices(ORDER_CODE_CHARS, k=8)),
-            json.dumps(transactions),
-            json.dumps(extras),
+            json.dumps(transactions) if transactions else "[]",
+            json.dumps(extras) if extras else "[]",
             f"{rng.getrandbits(144):036x}",
             f"{rng.getrandbits(144):036x}",
             db_datetime(created),
@@ -611,7 +623,9 @@ ORDER_CODE_CHARS = string.ascii_uppercase + string.digits
 
 def db_datetime(value: datetime) -> str:
     """How Django's SQLite backend stores an aware datetime: naive UTC text."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ")
 
 
 def columns_of(model) -> tuple[str, ...]:

@@ -108,7 +108,6 @@ def as_manager(page, app, manager):
 
 
 API = "/wp-json/latepoint-api/v1"
-BUSINESS_TZ = ZoneInfo("America/New_York")
 
 
 def new_customer(sandbox, **fields) -> dict:
@@ -127,7 +126,9 @@ def new_customer(sandbox, **fields) -> dict:
 
 def business_today() -> str:
     """Today's date (Y-m-d) where the business is: the day the arrivals board shows."""
-    return datetime.now(BUSINESS_TZ).date().isoformat()
+    from django.conf import settings
+
+    return datetime.now(ZoneInfo(settings.TIME_ZONE)).date().isoformat()
 
 
 def todays_bookings(sandbox, **params) -> list[dict]:

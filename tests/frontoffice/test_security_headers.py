@@ -188,3 +188,22 @@ def test_htmx_write_with_the_page_token_is_accepted(csrf_client):
     response = csrf_client.post("/accounts/logout/", HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/"
+
+
+def test_django_admin_needs_nothing_the_csp_blocks(administrator, receptionist):
+    client = Client()
+    client.force_login(administrator)
+    entry = audit_record(user=receptionist, action=AuditEntry.Action.EXPORT, summary="x")
+    for url in (
+        "/admin/",
+        "/admin/auth/user/",
+        f"/admin/auth/user/{administrator.pk}/change/",
+        "/admin/auth/user/add/",
+        "/admin/auth/group/add/",
+        "/admin/frontoffice/auditentry/",
+        f"/admin/frontoffice/auditentry/{entry.pk}/change/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_hardened(response)
+        assert_csp_clean(response.content.decode(), url)

@@ -21,12 +21,15 @@ def test_check_in_and_undo_on_the_board(as_receptionist: Page, app, take_booking
     row = page.locator(f"#today-row-{booking_id}")
     expect(row).to_be_visible()
 
+    badge = page.locator(f"#badge-{booking_id}")
+    expect(badge).to_contain_text("risk")
     row.get_by_role("button", name="Check in").click()
 
     expect(row.get_by_text(re.compile(r"Checked in \d\d:\d\d"))).to_be_visible()
     expect(row).not_to_contain_text("Late by")
     assert page.evaluate("window.__notReloaded") is True  # swapped in place, no page load
     expect(page.locator(f"#arrival-{booking_id}")).to_be_focused()
+    expect(badge).to_contain_text("risk")  # kept across the swap, not fetched again
     screenshot("today-board-after-check-in")
 
     page.once("dialog", lambda dialog: dialog.accept())
@@ -120,3 +123,28 @@ def test_bookings_list_filters_in_place(as_receptionist: Page, app, screenshot):
     expect(chips.first).to_be_visible()
     assert chips.count() == page.locator("#booking-table tbody tr").count()
     screenshot("bookings-list-no-show")
+
+
+def test_refreshing_the_board_keeps_focus_and_scroll(as_receptionist: Page, app):
+    page = as_receptionist
+    page.goto(app + "/")
+    box = page.get_by_label("Find a customer or a booking")
+    box.fill("typed but not sent")
+    box.focus()
+    page.mouse.wheel(0, 400)
+    page.wait_for_function("window.scrollY > 0")
+    before = page.evaluate("window.scrollY")
+    page.evaluate("document.querySelector('#today-board').dataset.old = 'yes'")
+
+    # What the every-45s trigger does: re-fetch the board region and swap it.
+    page.evaluate(
+        "htmx.ajax('GET', document.querySelector('#today-board').getAttribute('hx-get'),"
+        " {source: '#today-board', target: '#today-board', swap: 'outerHTML show:none'})"
+    )
+
+    page.wait_for_function("!document.querySelector('#today-board').dataset.old")
+    expect(page.locator("[data-search-shortcut]")).to_have_count(1)  # the region only
+    expect(page.locator("#today-board tbody tr").first).to_be_visible()
+    expect(box).to_be_focused()
+    expect(box).to_have_value("typed but not sent")
+    assert page.evaluate("window.scrollY") == before
