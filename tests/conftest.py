@@ -190,6 +190,27 @@ def live_sandbox(sandbox, settings):
 
 # --- staff -------------------------------------------------------------------------------
 
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    """Put the role groups back after a transactional test (live server, browser tests).
+
+    Such a test ends by flushing the database, which also removes the groups the roles
+    migration created; the tests that run next expect them, as a real installation has them.
+    """
+    yield
+    if not {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return
+    from django.contrib.auth.models import Group
+    from pytest_django.plugin import blocking_manager_key
+
+    from frontoffice.roles import ROLES
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for name in ROLES:
+            Group.objects.get_or_create(name=name)
+
+
 PASSWORD = "correct-horse-battery-staple"
 
 

@@ -12,52 +12,7 @@ from django.test import RequestFactory
 
 from bookings.views import detail_context
 from latepoint import parsing
-
-# seeds/004, "Example Response", verbatim.
-SEED_004 = {
-    "success": True,
-    "data": {
-        "id": "18",
-        "booking_code": "EUHJVNH",
-        "start_datetime": "2025-11-17T16:00:00-03:00",
-        "end_datetime": "2025-11-17T17:00:00-03:00",
-        "service_name": "test 1",
-        "duration": "60",
-        "customer_comment": None,
-        "status": "pending",
-        "start_date": "11/17/2025",
-        "start_time": "16:00",
-        "timezone": "America/Montevideo",
-        "agent": {"id": "1", "full_name": "Pao Campo", "email": "pao@pao.com", "phone": ""},
-        "created_datetime": "2025-08-21T07:41:32+00:00",
-        "manage_booking_for_agent": "http://latepoint-dev.local/wp-admin/admin-post.php?action=latepoint_route_call&route_name=manage_booking_by_key__show&key=3d09aa7219f4c883f6a3f78e7662c977a5dd",
-        "manage_booking_for_customer": "http://latepoint-dev.local/wp-admin/admin-post.php?action=latepoint_route_call&route_name=manage_booking_by_key__show&key=2009d8e53283cca27ccf1345b53ffa38d881",
-        "customer": {
-            "id": "7",
-            "first_name": "Ana",
-            "last_name": "Lopez",
-            "full_name": "Ana Lopez",
-            "email": "ana.lopez@email.com",
-            "phone": "+525559876543",
-        },
-        "transactions": [],
-        "order": {
-            "id": "34",
-            "confirmation_code": "SCLRA23J",
-            "customer_comment": None,
-            "status": "open",
-            "fulfillment_status": "not_fulfilled",
-            "payment_status": "not_paid",
-            "source_id": None,
-            "source_url": "",
-            "total": "$0",
-            "subtotal": "$0",
-            "created_datetime": "2025-08-21T07:41:32+00:00",
-        },
-        "location": {"id": "1", "name": "Main Location", "full_address": "", "category": []},
-        "service_extras": [],
-    },
-}
+from tests.doc_payloads import SEED_004_BOOKING
 
 
 def render_booking_page(payload: dict, user) -> str:
@@ -69,7 +24,7 @@ def render_booking_page(payload: dict, user) -> str:
 
 @pytest.fixture
 def page(receptionist) -> str:
-    return render_booking_page(SEED_004, receptionist)
+    return render_booking_page(SEED_004_BOOKING, receptionist)
 
 
 def test_the_documented_booking_is_shown_with_its_parties(page):
@@ -124,7 +79,7 @@ def test_a_booking_on_another_day_cannot_be_checked_in(page):
 
 
 def test_only_http_links_become_links_and_upstream_text_is_escaped(receptionist):
-    payload = copy.deepcopy(SEED_004)
+    payload = copy.deepcopy(SEED_004_BOOKING)
     payload["data"]["manage_booking_for_agent"] = "javascript:alert(1)"
     payload["data"]["manage_booking_for_customer"] = "data:text/html,<b>x</b>"
     payload["data"]["customer"]["full_name"] = "<script>alert('x')</script>"

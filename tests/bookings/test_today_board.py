@@ -168,7 +168,7 @@ def test_quick_search_finds_customers_by_name(live_sandbox, reception_client):
             "SELECT id, first_name, last_name FROM sandbox_customer ORDER BY id LIMIT 1"
         ).fetchone()
     q = customer["last_name"]
-    response = reception_client.get("/bookings/search/", {"search": q}, **HTMX)
+    response = reception_client.get("/bookings/search/", {"q": q}, **HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="search-results"')
     assert f'href="/customers/{customer["id"]}/"' in html
@@ -182,24 +182,22 @@ def test_quick_search_finds_a_booking_by_code(live_sandbox, reception_client):
             "ORDER BY id LIMIT 1"
         ).fetchone()
     html = reception_client.get(
-        "/bookings/search/", {"search": booking["booking_code"]}, **HTMX
+        "/bookings/search/", {"q": booking["booking_code"]}, **HTMX
     ).content.decode()
     assert f'href="/bookings/{booking["id"]}/"' in html
     assert booking["booking_code"] in html
 
 
 def test_quick_search_says_when_nothing_is_found(live_sandbox, reception_client):
-    html = reception_client.get(
-        "/bookings/search/", {"search": "zzqxv-nobody"}, **HTMX
-    ).content.decode()
+    html = reception_client.get("/bookings/search/", {"q": "zzqxv-nobody"}, **HTMX).content.decode()
     assert "Nothing found for “zzqxv-nobody”." in html
 
 
 def test_search_box_works_without_javascript(live_sandbox, reception_client):
     html = reception_client.get("/").content.decode()
     assert 'action="/customers/"' in html
-    assert 'name="search"' in html
+    assert 'name="q"' in html
     assert "data-search-shortcut" in html
-    response = reception_client.get("/bookings/search/", {"search": "Ana"})
+    response = reception_client.get("/bookings/search/", {"q": "Ana"})
     assert response.status_code == 302
     assert response["Location"] == "/customers/?q=Ana"

@@ -24,18 +24,6 @@ from tests.e2e.conftest import (  # noqa: F401 - fixtures shared with the browse
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    """The live server needs committed data, and the flush after each transactional test also
-    removes the role groups the migrations created: put them back before users are made."""
-    from django.contrib.auth.models import Group
-
-    from frontoffice.roles import ROLES
-
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-
-
 def _mark_page(page: Page) -> None:
     """A flag that only survives while no full page load happens."""
     page.evaluate("window.__sameDocument = true")

@@ -27,9 +27,9 @@ def pytest_collection_modifyitems(items):
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
             if item.get_closest_marker("django_db") is None:
-                # The live server needs committed data and empties the database after each
-                # test; restore what the migrations made (the role groups) before the next.
-                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+                # The live server needs committed data (tests/conftest.py restores the role
+                # groups after each such test).
+                item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.fixture(scope="session")

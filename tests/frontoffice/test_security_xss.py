@@ -92,7 +92,7 @@ def test_customer_edit_form(manager_browser, hostile):
 
 def test_today_search_results(manager_browser, hostile):
     response = manager_browser.get(
-        "/bookings/search/", {"search": "script.test@example.com"}, HTTP_HX_REQUEST="true"
+        "/bookings/search/", {"q": "script.test@example.com"}, HTTP_HX_REQUEST="true"
     )
     _shows_as_text(response, "today search results")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -66,6 +67,14 @@ def seeded_twice(tmp_path_factory):
     return paths
 
 
+@pytest.fixture
+def seeded_db(sandbox_template_db):
+    """The seed as it was made: other tests change the session sandbox's own copy."""
+    conn = sqlite3.connect(f"file:{sandbox_template_db}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
 def test_seeding_is_deterministic(seeded_twice):
     one, two = seeded_twice
     assert content_digest(one) == content_digest(two)
@@ -97,8 +106,8 @@ def test_a_different_size_needs_reset_and_reset_reseeds(seeded_twice):
     conn.close()
 
 
-def test_default_seed_has_the_documented_size(sandbox):
-    db = sandbox.db()
+def test_default_seed_has_the_documented_size(seeded_db):
+    db = seeded_db
     seeded = "SELECT COUNT(*) FROM sandbox_customer WHERE id <= 500"
     assert db.execute(seeded).fetchone()[0] == 500
     assert db.execute("SELECT customers FROM sandbox_seedinfo").fetchone()[0] == 500
@@ -109,9 +118,11 @@ def test_default_seed_has_the_documented_size(sandbox):
     assert db.execute("SELECT COUNT(*) FROM sandbox_location").fetchone()[0] == 3
 
 
-def test_bookings_span_18_months_back_and_2_months_ahead_with_today_and_tomorrow(sandbox):
+def test_bookings_span_18_months_back_and_2_months_ahead_with_today_and_tomorrow(
+    seeded_db, sandbox
+):
     today = datetime.now(SITE_TZ).date()
-    db = sandbox.db()
+    db = seeded_db
     first, last = db.execute(
         "SELECT MIN(start_date), MAX(start_date) FROM sandbox_booking"
     ).fetchone()
@@ -129,8 +140,8 @@ def test_bookings_span_18_months_back_and_2_months_ahead_with_today_and_tomorrow
     assert body["pagination"]["total"] >= 10
 
 
-def test_status_mixes(sandbox):
-    db = sandbox.db()
+def test_status_mixes(seeded_db):
+    db = seeded_db
     customers = dict(db.execute("SELECT status, COUNT(*) FROM sandbox_customer GROUP BY status"))
     assert set(customers) == {"active", "inactive", "blocked", "pending_verification"}
     assert customers["active"] > 300
@@ -160,8 +171,8 @@ def test_status_mixes(sandbox):
     assert payments == {"not_paid", "partially_paid", "paid", "refunded"}
 
 
-def test_names_and_untrusted_text(sandbox):
-    db = sandbox.db()
+def test_names_and_untrusted_text(seeded_db):
+    db = seeded_db
     names = [
         f"{a} {b}" for a, b in db.execute("SELECT first_name, last_name FROM sandbox_customer")
     ]
@@ -178,8 +189,8 @@ def test_names_and_untrusted_text(sandbox):
     assert "<script>" in fields
 
 
-def test_custom_fields_phones_and_countries(sandbox):
-    db = sandbox.db()
+def test_custom_fields_phones_and_countries(seeded_db):
+    db = seeded_db
     import json
 
     seen_keys: set[str] = set()
@@ -197,8 +208,8 @@ def test_custom_fields_phones_and_countries(sandbox):
     assert without > 100  # not every field on everyone
 
 
-def test_booking_codes_mix_both_documented_styles(sandbox):
-    db = sandbox.db()
+def test_booking_codes_mix_both_documented_styles(seeded_db):
+    db = seeded_db
     codes = [row[0] for row in db.execute("SELECT booking_code FROM sandbox_booking")]
     assert len(codes) == len(set(codes))
     lp = [c for c in codes if c.startswith("LP-")]
