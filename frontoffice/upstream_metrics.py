@@ -4,20 +4,40 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from dataclasses import dataclass, field
 
 
 @dataclass
 class UpstreamMetrics:
+    """Calls made upstream while serving one request, and the time spent waiting on them.
+
+    The stats page and exports fetch pages in parallel, so the waiting time is the wall-clock
+    time covered by at least one call (the union of their intervals), not the sum of durations.
+    """
+
     calls: int = 0
-    duration_ms: float = 0.0
+    _intervals: list[tuple[float, float]] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def record(self, duration_ms: float) -> None:
-        # Exports and the stats page fetch pages from worker threads that share this object.
+    def record(self, duration_ms: float, *, ended_at: float | None = None) -> None:
+        end = time.perf_counter() if ended_at is None else ended_at
         with self._lock:
             self.calls += 1
-            self.duration_ms += duration_ms
+            self._intervals.append((end - duration_ms / 1000, end))
+
+    @property
+    def duration_ms(self) -> float:
+        with self._lock:
+            intervals = sorted(self._intervals)
+        total = 0.0
+        covered_until = float("-inf")
+        for start, end in intervals:
+            if end <= covered_until:
+                continue
+            total += end - max(start, covered_until)
+            covered_until = end
+        return total * 1000
 
 
 _current: contextvars.ContextVar[UpstreamMetrics | None] = contextvars.ContextVar(

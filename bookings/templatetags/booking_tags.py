@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,23 +10,15 @@ from django import template
 from django.utils import timezone
 
 from bookings.services import status_label as _status_label
+from frontoffice.formatting import format_money
 
 register = template.Library()
-
-CURRENCY_SYMBOL = "$"
 
 
 @register.filter
 def money(value) -> str:
     """Decimal("1234.5") -> "$1,234.50"; "" for no value."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{CURRENCY_SYMBOL}{abs(amount):,.2f}"
+    return format_money(value, empty="")
 
 
 @register.filter

@@ -7,7 +7,7 @@ returns plain text, never markup, so Django's autoescaping still applies to the 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import phonenumbers
@@ -16,36 +16,16 @@ from django.conf import settings
 from django.utils import timezone
 from django_countries import countries
 
+from frontoffice.formatting import DASH, format_money
+from frontoffice.formatting import to_decimal as _decimal
+
 register = template.Library()
-
-#: What a missing figure looks like everywhere on the profile.
-DASH = "—"
-
-#: The business currency symbol; a deployment may set FRONTOFFICE_CURRENCY_SYMBOL.
-DEFAULT_CURRENCY = "$"
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool) or value == "":
-        return None
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 @register.filter
 def money(value: Any, symbol: str | None = None) -> str:
     """1234.5 -> "$1,234.50"; -5 -> "-$5.00"; None or garbage -> "—"."""
-    number = _decimal(value)
-    if number is None:
-        return DASH
-    if symbol is None:
-        symbol = getattr(settings, "FRONTOFFICE_CURRENCY_SYMBOL", DEFAULT_CURRENCY)
-    rounded = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    return f"{sign}{symbol}{abs(rounded):,.2f}"
+    return format_money(value, symbol=symbol)
 
 
 @register.filter

@@ -127,10 +127,12 @@ def test_late_and_open_bookings(live_sandbox, reception_client):
             assert "Late by" in cells, row["id"]
         if row["status"] not in ("pending", "approved") or started_minutes < -1:
             assert "Late by" not in cells, row["id"]
-        if row["status"] == "cancelled":
-            assert f'id="arrival-{row["id"]}">Check in<' not in cells
-        else:
+        # Check-in is offered for bookings still open today; other tests in the session may
+        # have completed, cancelled or no-showed some of today's bookings.
+        if row["status"] in ("pending", "approved"):
             assert f'id="arrival-{row["id"]}">Check in<' in cells
+        else:
+            assert f'id="arrival-{row["id"]}">Check in<' not in cells
 
 
 def test_each_row_loads_its_customers_badge_lazily(live_sandbox, reception_client):
