@@ -14,14 +14,14 @@ from bookings.services import (
     CANCEL_REASON_MAX,
     PAYMENT_STATUSES,
     SORT_FIELDS,
-    STATUS_LABELS,
     BookingFilters,
     ReferenceData,
 )
+from frontoffice.formatting import status_label
 from latepoint.models import BookingStatus
 
-STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items()]
-PAYMENT_CHOICES = [(value, value.replace("_", " ").capitalize()) for value in PAYMENT_STATUSES]
+STATUS_CHOICES = [(status.value, status_label(status)) for status in BookingStatus]
+PAYMENT_CHOICES = [(value, status_label(value)) for value in PAYMENT_STATUSES]
 SORT_LABELS = {
     "start_date": "Date",
     "created_at": "Created",

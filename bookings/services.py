@@ -18,6 +18,7 @@ from bookings import checkins
 from bookings.models import CheckIn, StatusChange
 from customers.risk import RiskAssessment, assess_risk
 from frontoffice.audit import audit_record
+from frontoffice.formatting import status_label as format_status
 from frontoffice.models import AuditEntry
 from frontoffice.roles import is_manager
 from frontoffice.upstream import api
@@ -50,14 +51,6 @@ ALLOWED_TRANSITIONS: dict[str, tuple[BookingStatus, ...]] = {
 #: Transitions LatePoint allows only with "special permissions": managers, sent with force.
 MANAGER_ONLY_TRANSITIONS = {(BookingStatus.COMPLETED, BookingStatus.CANCELLED)}
 
-STATUS_LABELS = {
-    BookingStatus.PENDING: "Pending",
-    BookingStatus.APPROVED: "Approved",
-    BookingStatus.CANCELLED: "Cancelled",
-    BookingStatus.COMPLETED: "Completed",
-    BookingStatus.NO_SHOW: "No-show",
-}
-
 #: Statuses a customer can still arrive for (check-in, "late by").
 OPEN_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
 
@@ -77,10 +70,8 @@ class StatusAction:
 
 
 def status_label(status: Any) -> str:
-    try:
-        return STATUS_LABELS[BookingStatus(str(status))]
-    except ValueError:
-        return str(status).replace("_", " ").capitalize() or "Unknown"
+    """A booking status as words for messages: "no_show" -> "No-show"."""
+    return format_status(status, empty="Unknown")
 
 
 def _action(current: BookingStatus, target: BookingStatus) -> StatusAction:
@@ -105,6 +96,7 @@ def _action(current: BookingStatus, target: BookingStatus) -> StatusAction:
 
 
 def transition_allowed(current: Any, target: Any) -> bool:
+    """Whether LatePoint allows `current` -> `target` (latepoint-api.md, PUT /bookings/{id})."""
     return target in ALLOWED_TRANSITIONS.get(str(current), ())
 
 
@@ -251,6 +243,7 @@ def _fresh_status(booking_id: int) -> str:
 
 
 def booking_status_history(*, booking_id: int) -> list[StatusChange]:
+    """The latest status changes asked for from the front office, failed ones included."""
     return list(StatusChange.objects.filter(booking_id=booking_id).select_related("user")[:20])
 
 
@@ -290,9 +283,9 @@ def booking_check_in(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
     return booking, checkin
 
 
-def booking_check_in_undo(*, user, booking_id: int) -> Booking:
-    checkins.checkin_undo(user=user, booking_id=booking_id)
-    return booking_get(booking_id=booking_id)
+def booking_check_in_undo(*, user, booking_id: int) -> CheckIn:
+    """Undo the booking's check-in (local only: LatePoint has no arrived status)."""
+    return checkins.checkin_undo(user=user, booking_id=booking_id)
 
 
 # --- the Today board ----------------------------------------------------------------------
@@ -327,6 +320,7 @@ class TodayBoard:
 
 
 def board_row(booking: Booking, check_in: CheckIn | None, *, now: datetime) -> BoardRow:
+    """One row of the Today board: lateness and whether check-in is open, as of `now`."""
     today = timezone.localtime(now).date()
     return BoardRow(
         booking=booking,
@@ -504,6 +498,7 @@ def booking_list(*, filters: BookingFilters) -> Page[Booking]:
 
 
 def api_error_message(exc: LatePointError) -> str:
+    """A failed status change explained to staff, with LatePoint's own reason for a refusal."""
     if isinstance(exc, APIError) and exc.message and exc.status < 500:
         return f"{exc.user_message} ({exc.message})"
     return exc.user_message

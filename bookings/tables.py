@@ -6,7 +6,12 @@ link to the API's sort fields (see `bookings/table.html`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
+
+from bookings.forms import filters_query
+from bookings.services import BookingFilters
 
 #: Column name -> the API's sort field it orders by.
 SORTABLE_COLUMNS = {
@@ -16,6 +21,25 @@ SORTABLE_COLUMNS = {
     "status": "status",
     "created": "created_at",
 }
+#: Sort fields whose first click shows the newest first.
+_NEWEST_FIRST = ("start_date", "created_at")
+
+
+def sort_links(filters: BookingFilters) -> dict[str, dict[str, Any]]:
+    """Column name -> its header link: the active column toggles its order, others start fresh."""
+    links = {}
+    for column, field in SORTABLE_COLUMNS.items():
+        active = filters.sort == field
+        if active:
+            order = "desc" if filters.order == "asc" else "asc"
+        else:
+            order = "desc" if field in _NEWEST_FIRST else "asc"
+        links[column] = {
+            "url": "?" + filters_query(filters, sort=field, order=order, page=""),
+            "active": active,
+            "order": filters.order,
+        }
+    return links
 
 
 class BookingTable(tables.Table):
@@ -64,6 +88,11 @@ class BookingTable(tables.Table):
         orderable=False,
         attrs={"th": {"class": "fold-wide"}, "td": {"class": "fold-wide"}},
     )
+
+    def __init__(self, data, *, sort_links: dict[str, dict[str, Any]] | None = None, **kwargs):
+        super().__init__(data, **kwargs)
+        #: Read by the `sort_header` tag in bookings/table.html.
+        self.sort_links = sort_links or {}
 
     class Meta:
         template_name = "bookings/table.html"

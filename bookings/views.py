@@ -15,9 +15,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import push_url
+from django_htmx.http import push_url, trigger_client_event
 
 from bookings import services
 from bookings.checkins import CheckInError, checkins_for_bookings
@@ -28,14 +27,18 @@ from bookings.forms import (
     corrected_data,
     filters_query,
 )
-from bookings.tables import SORTABLE_COLUMNS, BookingTable
+from bookings.tables import BookingTable, sort_links
+from frontoffice.http import HtmxHttpRequest, same_site_url
+from frontoffice.pagination import page_links
 from latepoint.errors import LatePointError, NotFound
+from latepoint.models import Booking
 
 # --- Today ------------------------------------------------------------------------------------
 
 
 @require_GET
-def today(request) -> TemplateResponse:
+def today(request: HtmxHttpRequest) -> TemplateResponse:
+    """The arrivals board for the current day (business time zone), filterable by agent/location."""
     reference = services.reference_data(services=False)
     form = TodayFilterForm(request.GET, reference=reference)
     agent_id, location_id, warnings = form.filters()
@@ -57,7 +60,8 @@ def today(request) -> TemplateResponse:
 
 
 @require_GET
-def quick_search(request) -> HttpResponse:
+def quick_search(request: HtmxHttpRequest) -> HttpResponse:
+    """The Today search box's results (HTMX); without JavaScript, the customer list search."""
     q = request.GET.get("q", "")[:100]
     if not request.htmx:
         # Without JavaScript the box submits to the customer list instead.
@@ -71,7 +75,7 @@ def quick_search(request) -> HttpResponse:
 
 
 @require_GET
-def customer_badge(request, customer_id: int) -> TemplateResponse:
+def customer_badge(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
     """The risk badge and blocked warning of one customer, loaded lazily per row."""
     try:
         badge = services.customer_badge(customer_id=customer_id)
@@ -89,26 +93,43 @@ def customer_badge(request, customer_id: int) -> TemplateResponse:
 
 # --- check-in ---------------------------------------------------------------------------------
 
-
-def _next_url(request, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
+#: Sent with a check-in's row so the Today board refreshes its summary (see today.html).
+BOARD_CHANGED = "board-changed"
 
 
-def _row_response(request, booking_id: int, error: str = "") -> TemplateResponse:
+def _next_url(request: HtmxHttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    return same_site_url(request, candidate) or fallback
+
+
+def _row_response(request: HtmxHttpRequest, booking_id: int, error: str = "") -> TemplateResponse:
     row = services.today_row(booking_id=booking_id)
     context = {"row": row, "row_error": error, "now": timezone.now(), "next_url": reverse("today")}
-    return TemplateResponse(
+    response = TemplateResponse(
         request, "bookings/today.html#today-row", context, status=409 if error else 200
     )
+    if not error:
+        # The board's counts (checked in, late) changed too: it refreshes itself on this event.
+        trigger_client_event(response, BOARD_CHANGED)
+    return response
+
+
+def _checkin_answer(
+    request: HtmxHttpRequest, booking_id: int, *, error: str, done: str
+) -> HttpResponse:
+    """HTMX gets the board row back; a plain form post gets a message and a redirect."""
+    if request.htmx:
+        return _row_response(request, booking_id, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(_next_url(request, reverse("bookings:detail", args=[booking_id])))
 
 
 @require_POST
-def booking_check_in(request, booking_id: int) -> HttpResponse:
+def booking_check_in(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
+    """Record the customer's arrival (the booking must be open and today)."""
     try:
         services.booking_check_in(user=request.user, booking_id=booking_id)
         error = ""
@@ -116,42 +137,31 @@ def booking_check_in(request, booking_id: int) -> HttpResponse:
         raise Http404("No such booking.") from None
     except CheckInError as exc:
         error = str(exc)
-    if request.htmx:
-        return _row_response(request, booking_id, error)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, "Checked in.")
-    return HttpResponseRedirect(_next_url(request, reverse("bookings:detail", args=[booking_id])))
+    return _checkin_answer(request, booking_id, error=error, done="Checked in.")
 
 
 @require_POST
-def booking_check_in_undo(request, booking_id: int) -> HttpResponse:
+def booking_check_in_undo(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
+    """Undo the booking's check-in (the record stays, marked undone)."""
     try:
         services.booking_check_in_undo(user=request.user, booking_id=booking_id)
         error = ""
     except CheckInError as exc:
         error = str(exc)
-    if request.htmx:
-        return _row_response(request, booking_id, error)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, "Check-in undone.")
-    return HttpResponseRedirect(_next_url(request, reverse("bookings:detail", args=[booking_id])))
+    return _checkin_answer(request, booking_id, error=error, done="Check-in undone.")
 
 
 # --- booking detail and status ----------------------------------------------------------------
 
 
-def _get_booking(booking_id: int):
+def _get_booking(booking_id: int) -> Booking:
     try:
         return services.booking_get(booking_id=booking_id)
     except NotFound:
         raise Http404("No such booking.") from None
 
 
-def detail_context(request, booking) -> dict:
+def detail_context(request: HtmxHttpRequest, booking: Booking) -> dict:
     """Everything the booking page shows besides the booking itself (local data only)."""
     check_in = checkins_for_bookings([booking.id]).get(booking.id)
     return {
@@ -166,13 +176,14 @@ def detail_context(request, booking) -> dict:
 
 
 @require_GET
-def booking_detail(request, booking_id: int) -> TemplateResponse:
+def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateResponse:
+    """One booking with its check-in, status actions and history (one upstream call)."""
     booking = _get_booking(booking_id)
     return TemplateResponse(request, "bookings/detail.html", detail_context(request, booking))
 
 
 @require_http_methods(["GET", "POST"])
-def booking_status(request, booking_id: int) -> HttpResponse:
+def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     """GET: the confirmation page of one change. POST: make it (once confirmed)."""
     booking = _get_booking(booking_id)
     data = request.POST if request.method == "POST" else request.GET
@@ -238,7 +249,8 @@ def booking_status(request, booking_id: int) -> HttpResponse:
 
 
 @require_GET
-def booking_list(request) -> HttpResponse:
+def booking_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The bookings list: LatePoint's filters, sorting and paging (one upstream call)."""
     reference = services.reference_data()
     form = BookingFilterForm(request.GET, reference=reference)
     filters, warnings = form.filters()
@@ -251,33 +263,15 @@ def booking_list(request) -> HttpResponse:
         form = BookingFilterForm(corrected_data(filters), reference=reference)
         form.is_valid()
     page = services.booking_list(filters=filters)
-    table = BookingTable(list(page.items))
-    sort_links = {}
-    for column, field in SORTABLE_COLUMNS.items():
-        active = filters.sort == field
-        if active:
-            order = "desc" if filters.order == "asc" else "asc"
-        else:
-            order = "desc" if field in ("start_date", "created_at") else "asc"
-        sort_links[column] = {
-            "url": "?" + filters_query(filters, sort=field, order=order, page=""),
-            "active": active,
-            "order": filters.order,
-        }
-    table.sort_links = sort_links
+    table = BookingTable(list(page.items), sort_links=sort_links(filters))
     context = {
         "form": form,
         "filters": filters,
         "table": table,
         "page": page,
         "warnings": warnings,
-        "sort_links": sort_links,
         "has_filters": bool(filters_query(filters, sort="", order="", page="", per_page="")),
-        "previous_url": "?" + filters_query(filters, page=page.page - 1)
-        if page.has_previous
-        else "",
-        "next_url": "?" + filters_query(filters, page=page.page + 1) if page.has_next else "",
-        "first_url": "?" + filters_query(filters, page=""),
+        "pagination": page_links(page, lambda n: "?" + filters_query(filters, page=n)),
     }
     if request.htmx:
         response = TemplateResponse(request, "bookings/list.html#booking-table", context)

@@ -23,6 +23,7 @@ from customers.forms import (
     snapshot_customer_id,
 )
 from customers.services import EditConflict, customer_form_values, format_updated_at
+from frontoffice.middleware import describe_upstream_error
 from frontoffice.roles import is_manager
 from latepoint.errors import (
     APIConnectionError,
@@ -113,7 +114,12 @@ def _form_field_for(api_name: str, form: CustomerForm) -> str | None:
 
 
 def _failure(exc: LatePointError, *, creating: bool) -> tuple[str, int, dict]:
-    """(message, HTTP status, headers) for a save that failed upstream."""
+    """(message, HTTP status, headers) for a save that failed upstream.
+
+    The status is the one every screen uses for that failure (the error middleware's); the
+    message says what happened to this save and what to do next.
+    """
+    status = describe_upstream_error(exc)[0]
     what = "The customer was not created" if creating else "Your changes were not saved"
     check = (
         "search the customer list for this email"
@@ -124,36 +130,26 @@ def _failure(exc: LatePointError, *, creating: bool) -> tuple[str, int, dict]:
         wait = int(exc.retry_after) if exc.retry_after else None
         when = f"in {wait} seconds" if wait else "in a minute"
         headers = {"Retry-After": str(wait)} if wait else {}
-        return (
-            f"LatePoint is busy (too many requests). {what}. Try again {when}.",
-            429,
-            headers,
-        )
+        return f"LatePoint is busy (too many requests). {what}. Try again {when}.", status, headers
     if isinstance(exc, APITimeoutError):
-        return (
+        message = (
             "LatePoint took too long to answer, so the save may or may not have gone through: "
-            f"{check} before saving again.",
-            504,
-            {},
+            f"{check} before saving again."
         )
-    if isinstance(exc, APIConnectionError):
-        return f"LatePoint could not be reached. {what}. Try again in a moment.", 503, {}
-    if isinstance(exc, ServerError):
-        return f"LatePoint had a problem. {what}. Try again in a moment.", exc.status, {}
-    if isinstance(exc, Unauthorized | Forbidden):
-        return (
-            f"{exc.user_message} {what}. Ask an administrator to check the API key.",
-            502,
-            {},
-        )
-    if isinstance(exc, BadResponse):
-        return (
+    elif isinstance(exc, APIConnectionError):
+        message = f"LatePoint could not be reached. {what}. Try again in a moment."
+    elif isinstance(exc, ServerError):
+        message = f"LatePoint had a problem. {what}. Try again in a moment."
+    elif isinstance(exc, Unauthorized | Forbidden):
+        message = f"{exc.user_message} {what}. Ask an administrator to check the API key."
+    elif isinstance(exc, BadResponse):
+        message = (
             "LatePoint's answer could not be read, so the save may or may not have gone "
-            f"through: {check} before saving again.",
-            502,
-            {},
+            f"through: {check} before saving again."
         )
-    return f"{exc.user_message} {what}.", 502, {}
+    else:
+        message = f"{exc.user_message} {what}."
+    return message, status, {}
 
 
 def _apply_upstream_error(form: CustomerForm, exc: LatePointError, *, creating: bool) -> tuple:

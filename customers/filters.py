@@ -12,6 +12,7 @@ from django import forms
 from django.http import QueryDict
 
 from customers.services.listing import CustomerFilters
+from frontoffice.formatting import status_label
 from latepoint.models import CustomerStatus
 
 PER_PAGE_CHOICES = (20, 50, 100)
@@ -20,12 +21,8 @@ DEFAULT_PER_PAGE = 20
 MAX_PAGE = 100_000
 MAX_TEXT = 100
 
-STATUS_LABELS = {
-    CustomerStatus.ACTIVE.value: "Active",
-    CustomerStatus.INACTIVE.value: "Inactive",
-    CustomerStatus.BLOCKED.value: "Blocked",
-    CustomerStatus.PENDING_VERIFICATION.value: "Pending verification",
-}
+#: The customer statuses LatePoint documents, in the order the filter offers them.
+STATUS_LABELS = {status.value: status_label(status) for status in CustomerStatus}
 GUEST_CHOICES = (("", "All"), ("guest", "Guests"), ("registered", "Registered"))
 BOOKINGS_CHOICES = (("", "Any"), ("yes", "Has bookings"), ("no", "No bookings"))
 _YES_NO = {"guest": True, "registered": False, "yes": True, "no": False}

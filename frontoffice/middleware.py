@@ -8,6 +8,7 @@ import time
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django_htmx.http import HttpResponseClientRedirect, reswap
 
 from frontoffice import upstream_metrics
 from latepoint.errors import (
@@ -75,8 +76,6 @@ class LoginRequiredMiddleware:
             if request.htmx:
                 # A full-page redirect, not a login form swapped into a fragment; back to the
                 # page the user was on, not to the fragment's URL.
-                from django_htmx.http import HttpResponseClientRedirect
-
                 back_to = request.htmx.current_url_abs_path or request.get_full_path()
                 return HttpResponseClientRedirect(redirect_to_login(back_to)["Location"])
             return redirect_to_login(request.get_full_path())
@@ -91,8 +90,8 @@ class LoginRequiredMiddleware:
         return None
 
 
-# (status, title, message) for each kind of upstream failure.
 def describe_upstream_error(exc: LatePointError) -> tuple[int, str, str]:
+    """(HTTP status, title, message) for each kind of upstream failure, for staff."""
     if isinstance(exc, NotFound):
         return 404, "Not found", exc.user_message
     if isinstance(exc, RateLimited):
@@ -145,5 +144,5 @@ class APIErrorMiddleware:
             response["Retry-After"] = str(int(retry_after))
         if is_htmx:
             # Swap the error into the region the request was aimed at, whatever its status.
-            response["HX-Reswap"] = "innerHTML"
+            reswap(response, "innerHTML")
         return response.render()

@@ -256,10 +256,6 @@ class CachedLatePoint:
         filters.setdefault("per_page", BULK_PER_PAGE)
         return _iter_pages(lambda number: self.list_bookings(**{**filters, "page": number}))
 
-    def list_all_customers(self, **filters: Any) -> list[Customer]:
-        """Every customer matching `filters` (each once, even if the list moved meanwhile)."""
-        return _dedupe(item for page in self.iter_customer_pages(**filters) for item in page.items)
-
     def list_all_bookings(self, **filters: Any) -> list[Booking]:
         """Every booking matching `filters` (each once, even if the list moved meanwhile)."""
         return _dedupe(item for page in self.iter_booking_pages(**filters) for item in page.items)

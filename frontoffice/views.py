@@ -9,12 +9,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from frontoffice import throttle
+from frontoffice.http import same_site_url
 from frontoffice.roles import is_staff_member
+from frontoffice.services import latepoint_status_get
 from latepoint.errors import LatePointError
 
 
@@ -84,10 +85,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: LatePoint answers with the configured key (no cache, one call)."""
-    from frontoffice.upstream import get_client
-
     try:
-        get_client().status()
+        latepoint_status_get()
     except LatePointError as exc:
         return JsonResponse(
             {"status": "unavailable", "reason": f"{type(exc).__name__}: {exc.user_message}"},
@@ -101,11 +100,8 @@ def csrf_failure(request, reason=""):
     template = "frontoffice/csrf_failure.html"
     htmx = getattr(request, "htmx", None)
     back_url = htmx.current_url_abs_path if htmx else None
-    referer = request.META.get("HTTP_REFERER", "")
-    if not back_url and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back_url = referer
+    if not back_url:
+        back_url = same_site_url(request, request.META.get("HTTP_REFERER"))
     if htmx:
         template += "#csrf-failure"
     context = {"back_url": back_url or "/"}
@@ -113,12 +109,15 @@ def csrf_failure(request, reason=""):
 
 
 def permission_denied(request, exception=None):
+    """The 403 page (a role the screen needs is missing)."""
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
+    """The 404 page."""
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    """The 500 page (rendered without a context: the failure may be in one)."""
     return render(request, "500.html", status=500)

@@ -102,6 +102,12 @@ def _path_id(value: Any, what: str) -> int:
 
 
 class LatePointClient:
+    """LatePoint's REST API as typed methods over one keep-alive session.
+
+    Only reads are retried (with backoff and a cap); a write is sent once. The API key travels
+    in request headers only: it is never logged and never part of `repr()`.
+    """
+
     def __init__(
         self,
         *,
@@ -116,7 +122,6 @@ class LatePointClient:
         site_timezone: str = "UTC",
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._api_key = api_key
         if isinstance(timeout, tuple):
             self.timeout: tuple[float, float] = (float(timeout[0]), float(timeout[1]))
         else:

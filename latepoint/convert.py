@@ -198,15 +198,6 @@ def to_time(value: Any) -> time | None:
     return time(minutes // 60, minutes % 60)
 
 
-def as_dict(value: Any) -> dict:
-    """An object, or {} for null and PHP's empty array `[]`."""
-    if isinstance(value, dict):
-        return value
-    if value is None or value == [] or value == "":
-        return {}
-    raise ValueError(f"expected an object, got {type(value).__name__}")
-
-
 def as_list(value: Any) -> list:
     """A list, or [] for null; an object keyed by index (PHP) becomes its values."""
     if isinstance(value, list):

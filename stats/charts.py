@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from frontoffice.formatting import format_money
 from stats.services import DayCount, ServiceRevenue
 
 WIDTH = 720
@@ -32,10 +33,6 @@ def nice_ceiling(value: float) -> float:
         if step * magnitude >= value:
             return step * magnitude
     return 10 * magnitude
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
 
 
 @dataclass(frozen=True)
@@ -185,7 +182,7 @@ def service_chart(rows: list[ServiceRevenue], *, row_height: int = 30) -> Servic
                 text_y=_n(y + bar_h / 2),
                 width=_n(max(width, 1.0) if row.revenue > 0 else 0),
                 value_x=_n(label_w + width + 6),
-                value=_money(row.revenue),
+                value=format_money(row.revenue),
             )
         )
     return ServiceChart(

@@ -34,7 +34,9 @@ from typing import TypeVar
 
 from django.utils import timezone
 
+from bookings.services import ReferenceData
 from customers.risk import RiskLevel, assess_risk
+from frontoffice.formatting import status_label
 from frontoffice.upstream import api
 from latepoint.errors import NotFound
 from latepoint.models import Agent, Booking, BookingStatus, CustomerStats, Location, Service
@@ -52,14 +54,6 @@ STATUS_ORDER = (
     BookingStatus.NO_SHOW,
     BookingStatus.CANCELLED,
 )
-STATUS_LABELS = {
-    BookingStatus.PENDING: "Pending",
-    BookingStatus.APPROVED: "Approved",
-    BookingStatus.COMPLETED: "Completed",
-    BookingStatus.NO_SHOW: "No-show",
-    BookingStatus.CANCELLED: "Cancelled",
-    "other": "Other status",
-}
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -207,13 +201,6 @@ class Dashboard:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
-class ReferenceLists:
-    agents: list[Agent]
-    services: list[Service]
-    locations: list[Location]
-
-
 # --- upstream reads ------------------------------------------------------------------------
 
 
@@ -234,16 +221,6 @@ def _run_bounded(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
             for future in futures:
                 future.cancel()
             raise
-
-
-def reference_lists_get() -> ReferenceLists:
-    """Agents, services and locations for the filters (cached reference data)."""
-    client = api()
-    return ReferenceLists(
-        agents=list(client.list_agents()),
-        services=list(client.list_services()),
-        locations=list(client.list_locations()),
-    )
 
 
 def bookings_list_all(
@@ -402,7 +379,7 @@ def _status_comparisons(current: PeriodFigures, previous: PeriodFigures) -> list
     return [
         Comparison(
             f"status_{key}",
-            STATUS_LABELS[key],
+            "Other status" if key == "other" else status_label(key),
             "count",
             current.status_counts[key],
             previous.status_counts[key],
@@ -522,7 +499,7 @@ def customers_at_high_risk(candidates: list[tuple[int, int, str]], *, today: dat
 
 
 def dashboard_get(
-    *, query: StatsQuery, today: date, reference: ReferenceLists | None = None
+    *, query: StatsQuery, today: date, reference: ReferenceData | None = None
 ) -> Dashboard:
     """Every figure of the dashboard for the query's period and the one before it."""
     current_period = query.period
@@ -568,7 +545,7 @@ def dashboard_get(
     def pick(items, wanted):
         return next((item for item in items if item.id == wanted), None) if wanted else None
 
-    reference = reference or ReferenceLists([], [], [])
+    reference = reference or ReferenceData([], [], [])
     return Dashboard(
         query=query,
         current=current,

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django_htmx.middleware import HtmxDetails
 
+from bookings.services import reference_data
+from frontoffice.http import HtmxHttpRequest
 from frontoffice.roles import manager_required
 from stats.charts import daily_chart, service_chart
 from stats.forms import stats_query_from_params
-from stats.services import RISK_CANDIDATES, dashboard_get, reference_lists_get
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+from stats.services import RISK_CANDIDATES, dashboard_get
 
 
 @manager_required
 def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
     today = timezone.localdate()
-    reference = reference_lists_get()
+    reference = reference_data()
     query, corrections, form = stats_query_from_params(
         request.GET,
         today=today,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
 from django.utils import timezone
 
-from bookings.services import status_label as _status_label
-from frontoffice.formatting import format_money
+from frontoffice.formatting import format_money, safe_url
+from frontoffice.formatting import status_label as format_status
 
 register = template.Library()
 
@@ -24,14 +22,7 @@ def money(value) -> str:
 @register.filter
 def http_url(value) -> str:
     """The URL if it is an absolute http(s) URL, else "" (a javascript: link never renders)."""
-    text = str(value or "").strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return text
-    return ""
+    return safe_url(value)
 
 
 @register.filter
@@ -53,6 +44,7 @@ def differs_from_business(booking) -> bool:
 
 @register.filter
 def zone_name(value: datetime | None) -> str:
+    """The IANA name of a datetime's zone ("Europe/Madrid"), or its abbreviation."""
     if value is None or value.tzinfo is None:
         return ""
     key = getattr(value.tzinfo, "key", None)
@@ -60,28 +52,20 @@ def zone_name(value: datetime | None) -> str:
 
 
 @register.filter
-def in_zone(value: datetime | None, name: str):
-    if value is None:
-        return None
-    try:
-        return value.astimezone(ZoneInfo(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        return value
-
-
-@register.filter
 def status_label(value) -> str:
-    return _status_label(value)
+    """A booking status as words: "no_show" -> "No-show"."""
+    return format_status(value, empty="Unknown")
 
 
 @register.filter
 def label(value) -> str:
-    """A snake_case value as words: "not_paid" -> "Not paid"."""
-    return str(value or "").replace("_", " ").capitalize()
+    """A snake_case value as words: "not_paid" -> "Not paid"; "" for none (use |default)."""
+    return format_status(value, empty="")
 
 
 @register.inclusion_tag("bookings/includes/sort_header.html", takes_context=True)
 def sort_header(context, column):
+    """A column header that links to LatePoint's sort by that column (see `tables.sort_links`)."""
     table = context.get("table")
-    links = getattr(table, "sort_links", None) or context.get("sort_links") or {}
+    links = getattr(table, "sort_links", None) or {}
     return {"column": column, "link": links.get(column.name)}

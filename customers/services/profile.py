@@ -10,13 +10,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.utils import timezone
 
 from bookings.checkins import checkins_for_bookings
 from customers.custom_fields import is_sensitive, label_for, visible_custom_fields
 from customers.risk import RiskAssessment, assess_risk, completion_rate, no_show_rate
+from frontoffice.formatting import safe_url
 from frontoffice.models import AuditEntry
 from frontoffice.roles import is_manager
 from frontoffice.upstream import api
@@ -217,21 +217,6 @@ def _tab_from(
     )
 
 
-def _safe_avatar(url: str) -> str:
-    """The avatar URL only when it is an absolute https URL.
-
-    A plain-http image would be mixed content on the front office and is refused by its
-    Content-Security-Policy (img-src 'self' https: data:); initials are shown instead.
-    """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return ""
-    if parts.scheme == "https" and parts.netloc:
-        return url.strip()
-    return ""
-
-
 def _upcoming_count(stats: CustomerStats, upcoming: BookingTab) -> int | None:
     """Future bookings from the stats; else counted, when the first paint holds them all."""
     if stats.future_bookings is not None:
@@ -271,7 +256,9 @@ def customer_profile_get(
         risk=assess_risk(stats, today=today, customer=customer, bookings=customer.bookings),
         completion_rate=completion_rate(stats),
         no_show_rate=no_show_rate(stats),
-        avatar_url=_safe_avatar(customer.avatar_url),
+        # https only: a plain-http image would be mixed content, refused by the
+        # Content-Security-Policy (img-src 'self' https: data:); initials are shown instead.
+        avatar_url=safe_url(customer.avatar_url, schemes=("https",)),
         custom_fields=shown,
         hidden_sensitive_fields=hidden,
         can_see_sensitive=can_see_sensitive,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from frontoffice.formatting import DASH, format_money
+from frontoffice.formatting import status_label as format_status
 from frontoffice.formatting import to_decimal as _decimal
 
 register = template.Library()
@@ -137,9 +138,4 @@ def dash(value: Any) -> Any:
 @register.filter
 def status_label(value: Any) -> str:
     """A status value as words: "pending_verification" -> "Pending verification"."""
-    text = str(value or "").strip()
-    if not text:
-        return DASH
-    if text == "no_show":
-        return "No-show"
-    return text.replace("_", " ").capitalize()
+    return format_status(value)

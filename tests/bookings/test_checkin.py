@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,6 +37,13 @@ def test_check_in_from_the_board_swaps_the_row(live_sandbox, reception_client, t
     assert "Checked in" in row
     assert f'hx-post="/bookings/{booking_id}/check-in/undo/"' in row
     assert "Late by" not in row
+    # The board refreshes its counts when told the check-in happened...
+    assert "board-changed" in json.loads(response["HX-Trigger"])
+    assert 'hx-trigger="every 45s, board-changed from:body"' in board
+    # ...and its summary then counts the new arrival.
+    before = int(re.search(r"<strong>(\d+)</strong> checked in", board).group(1))
+    refreshed = reception_client.get("/", **HTMX, HTTP_HX_TARGET="today-board").content.decode()
+    assert f"<strong>{before + 1}</strong> checked in" in refreshed
     checkin = CheckIn.objects.get(booking_id=booking_id)
     assert checkin.is_active
     assert checkin.checked_in_by.username == "rita"
@@ -92,6 +101,7 @@ def test_a_second_check_in_is_refused(live_sandbox, reception_client, take_booki
     response = reception_client.post(f"/bookings/{booking_id}/check-in/", **HTMX)
     assert response.status_code == 409
     assert "This booking is already checked in." in response.content.decode()
+    assert "HX-Trigger" not in response  # nothing changed: no board refresh
     assert CheckIn.objects.filter(booking_id=booking_id).count() == 1
     failed = AuditEntry.objects.get(
         action=AuditEntry.Action.CHECK_IN, object_id=booking_id, result="failed"

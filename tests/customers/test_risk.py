@@ -69,18 +69,39 @@ def test_small_counts_just_over_the_line():
     assert assess_risk(stats_for(total=9, no_shows=2), today=TODAY).level == RiskLevel.HIGH
 
 
-def test_never_booked_counts_as_999_days_and_high():
+def test_never_booked_is_a_new_customer_not_a_lapsed_one():
     risk = assess_risk(stats_for(days_ago=None, total=0), today=TODAY)
     assert risk.days_since_last_booking == NEVER_BOOKED_DAYS
-    assert risk.level == RiskLevel.HIGH
+    assert risk.level == RiskLevel.NEW
+    assert risk.label == "New customer"
     assert risk.no_show_rate is None  # no division by zero
-    assert "Send reactivation campaign" in risk.recommendations
+    assert "Send reactivation campaign" not in risk.recommendations
+
+
+def test_first_booking_still_ahead_is_new():
+    # Booked for today or later, nothing in the past yet: a first-time arrival.
+    risk = assess_risk(stats_for(days_ago=None, total=1), today=TODAY)
+    assert risk.level == RiskLevel.NEW
+
+
+def test_never_booked_with_high_no_show_rate_is_still_high():
+    # No past booking that counts, but the no-show thresholds still apply to what there is.
+    stats = CustomerStats(total_bookings=4, no_show_bookings=1)
+    assert assess_risk(stats, today=TODAY).level == RiskLevel.HIGH
+    stats = CustomerStats(total_bookings=9, no_show_bookings=1)
+    assert assess_risk(stats, today=TODAY).level == RiskLevel.MEDIUM
+
+
+def test_one_day_past_the_line_is_not_new():
+    risk = assess_risk(stats_for(days_ago=1, total=1), today=TODAY)
+    assert risk.level == RiskLevel.LOW
+    assert risk.label == "Low risk"
 
 
 def test_no_bookings_and_no_counts_never_divides_by_zero():
     risk = assess_risk(CustomerStats(), today=TODAY)
     assert risk.no_show_rate is None
-    assert risk.level == RiskLevel.HIGH
+    assert risk.level == RiskLevel.NEW
 
 
 def test_unknown_no_show_count_gives_no_rate():

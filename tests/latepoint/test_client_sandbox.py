@@ -479,7 +479,9 @@ def test_default_session_has_a_sized_pool_and_timeouts(sandbox):
     assert "lp_" not in repr(client)
 
 
-def test_log_lines_name_method_path_status_never_the_key_or_query(client, caplog, new_customer):
+def test_log_lines_name_method_path_status_never_the_key_or_query(
+    client, sandbox, caplog, new_customer
+):
     with caplog.at_level(logging.INFO, logger="latepoint"):
         client.list_customers(search=new_customer.email)
         client.get_customer(new_customer.id)
@@ -487,7 +489,7 @@ def test_log_lines_name_method_path_status_never_the_key_or_query(client, caplog
     assert lines[0].startswith("GET /customers -> 200 in ")
     assert lines[1].startswith(f"GET /customers/{new_customer.id} -> 200 in ")
     text = "\n".join(lines)
-    assert client._api_key not in text
+    assert sandbox.api_key not in text
     assert new_customer.email not in text
     assert "search=" not in text
 

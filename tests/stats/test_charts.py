@@ -51,7 +51,8 @@ def test_service_chart_groups_the_tail_and_keeps_full_names():
     chart = service_chart(rows)
     assert len(chart.bars) == 12
     assert chart.bars[-1].full_name == "4 other services"
-    assert chart.bars[-1].value == f"{sum(100 - n for n in range(11, 15)):,.2f}"
+    # The same money format as the table under the chart (the business currency, "$" here).
+    assert chart.bars[-1].value == f"${sum(100 - n for n in range(11, 15)):,.2f}"
     assert chart.bars[0].name.endswith("…") and len(chart.bars[0].name) <= 26
     assert chart.bars[0].full_name == rows[0].name
 
@@ -64,7 +65,7 @@ def test_upstream_names_are_escaped_in_the_svg():
     period = Period(start=date(2026, 11, 1), end=date(2026, 11, 22))
     svg = render_to_string("stats/charts/services.html", {"chart": chart, "period": period})
     assert "<script>" not in svg
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;: 10.00</title>" in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;: $10.00</title>" in svg
     assert 'role="img"' in svg and 'aria-labelledby="service-title service-desc"' in svg
     assert "style=" not in svg
 

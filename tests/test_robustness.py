@@ -1,0 +1,267 @@
+"""Garbage in the query string never breaks a screen.
+
+Every GET URL pattern of the site is fed hypothesis-made values for the query parameters its
+view reads (text, huge and negative numbers, unicode, NUL bytes, very long strings, repeated
+keys), as a full page and as an HTMX request, against the real sandbox. Whatever comes in, the
+answer is one of our pages or fragments with a status below 500, never a traceback.
+
+The table `QUERY_PARAMETERS` lists what each screen reads; a new URL pattern missing from it
+fails `test_every_get_url_pattern_has_its_parameters_listed`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+#: URL name -> the query parameters its view reads. Every screen also gets a stray key or two.
+QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "today": ("agent", "location"),
+    "bookings:quick-search": ("q",),
+    "customers:list": (
+        "q",
+        "status",
+        "guest",
+        "has_bookings",
+        "created_after",
+        "created_before",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "per_page",
+        "page",
+    ),
+    "customers:export": ("q", "status", "guest", "has_bookings", "created_after", "email"),
+    "customers:new": (),
+    "customers:validate-field": (),  # POST only: a GET is refused with 405
+    "customers:detail": ("tab", "limit"),
+    "customers:bookings": ("tab", "limit"),
+    "customers:edit": (),
+    "bookings:list": (
+        "date_from",
+        "date_to",
+        "status",
+        "agent",
+        "service",
+        "location",
+        "payment_status",
+        "search",
+        "sort",
+        "order",
+        "page",
+        "per_page",
+    ),
+    "bookings:badge": ("detail",),
+    "bookings:detail": ("next",),
+    "bookings:status": ("to_status", "seen_status", "reason", "confirmed"),
+    "bookings:check-in": ("next",),  # POST only
+    "bookings:check-in-undo": ("next",),  # POST only
+    "stats:dashboard": ("period", "date_from", "date_to", "agent", "service", "location"),
+    "audit:list": (
+        "person",
+        "action",
+        "result",
+        "date_from",
+        "date_to",
+        "customer",
+        "page",
+        "per_page",
+        "sort",
+    ),
+    "login": ("next",),
+    "password_change": (),
+    "password_change_done": (),
+    "healthz": (),
+    "readyz": (),
+}
+#: Not walked: signing out ends the session; Django's admin is tested by its own project.
+NOT_WALKED = {"logout"}
+STRAY = ("page", "q", "sort", "x")
+#: Screens answering JSON rather than a page.
+JSON_SCREENS = {"healthz", "readyz"}
+#: Screens that answer a fragment even to a plain request (they are only ever loaded by HTMX).
+FRAGMENT_SCREENS = {"bookings:badge"}
+
+
+def _walk(patterns, namespace: str = "") -> Iterator[tuple[str, tuple[str, ...]]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if namespace and ns:
+                ns = f"{namespace}:{ns}"
+            yield from _walk(pattern.url_patterns, ns or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield key, tuple(pattern.pattern.converters)
+
+
+def site_routes() -> dict[str, tuple[str, ...]]:
+    """URL name -> its path parameters, for every named pattern outside Django's admin."""
+    return {
+        key: params
+        for key, params in _walk(get_resolver().url_patterns)
+        if not key.startswith("admin:")
+    }
+
+
+def test_every_get_url_pattern_has_its_parameters_listed():
+    routes = set(site_routes())
+    missing = sorted(routes - set(QUERY_PARAMETERS) - NOT_WALKED)
+    stale = sorted(set(QUERY_PARAMETERS) - routes)
+    assert not missing, f"screens with no entry in QUERY_PARAMETERS: {missing}"
+    assert not stale, f"QUERY_PARAMETERS names screens that no longer exist: {stale}"
+
+
+# --- garbage ------------------------------------------------------------------------------------
+
+NASTY = (
+    "",
+    " ",
+    "0",
+    "-1",
+    "-0",
+    "1.5",
+    "1e309",
+    "nan",
+    "inf",
+    "NaN",
+    "None",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "%00",
+    "\x00",
+    "a\x00b",
+    "1\x00",
+    "\t\n",
+    "9" * 30,
+    "-" + "9" * 30,
+    str(2**63),
+    str(2**64 + 1),
+    "9" * 5000,  # beyond Python's int() digit limit
+    "0001-01-01",
+    "9999-12-31",
+    "99999-01-01",
+    "2024-02-30",
+    "2024-13-01",
+    "1900-01-01",
+    "2024-01-01T25:00",
+    "x" * 10_000,
+    "é" * 500,
+    "١٢٣",  # Arabic-Indic digits: int() reads them
+    "²",
+    "𝟙𝟚",
+    "🙂",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "//evil.example/",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "cancelled",
+    "approved",
+    "completed",
+    "no_show",
+    "blocked",
+    "custom",
+    "asc",
+    "desc",
+    "past",
+    "upcoming",
+    "yes",
+    "guest",
+)
+
+values = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=40),
+    st.text(min_size=200, max_size=3000),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.dates().map(str),
+)
+
+
+def _query(names: tuple[str, ...]):
+    """A query string as (key, value) pairs: some keys repeated, some left out."""
+    keys = st.sampled_from(names + STRAY)
+    return st.lists(st.tuples(keys, values), max_size=8)
+
+
+# --- the walk -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(live_sandbox) -> dict[str, object]:
+    """Real path parameters from the sandbox: a booking, its customer, a field name."""
+    with live_sandbox.db() as conn:
+        row = conn.execute(
+            "SELECT id, customer_id FROM sandbox_booking ORDER BY id LIMIT 1"
+        ).fetchone()
+    return {"booking_id": row["id"], "customer_id": row["customer_id"], "field_name": "email"}
+
+
+def _path(name: str, seeded) -> str:
+    params = site_routes()[name]
+    return reverse(name, kwargs={param: seeded[param] for param in params})
+
+
+def assert_ours(name: str, response, *, htmx: bool) -> None:
+    """Our page or fragment with a status below 500: no traceback, nothing of Django's own."""
+    status = response.status_code
+    assert status < 500, f"{name}: {status}"
+    if response.streaming:
+        body = b"".join(response.streaming_content).decode()
+    else:
+        body = response.content.decode()
+    assert "Traceback" not in body
+    assert "lp_test_" not in body  # the API key never leaks
+    if status in (301, 302):
+        target = urlsplit(response["Location"])
+        assert target.scheme in ("", "http") and target.netloc in ("", "testserver"), target
+        return
+    if status == 405 or name in JSON_SCREENS:
+        return
+    if response.get("Content-Type", "").startswith("text/csv"):
+        return
+    if name in FRAGMENT_SCREENS or (htmx and "<html" not in body.lower()):
+        return  # a fragment for the region the request aimed at
+    # A whole page (screens that are not HTMX regions answer boosted requests with one).
+    assert body.lstrip().lower().startswith("<!doctype html>"), f"{name}: not a page"
+    assert "LatePoint Front Office</title>" in body, f"{name}: not one of our pages"
+
+
+def _get(client, path: str, pairs: list[tuple[str, str]], *, htmx: bool):
+    query = urlencode(pairs, doseq=False)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.get(f"{path}?{query}" if query else path, **headers)
+
+
+HYPOTHESIS = settings(
+    max_examples=int(os.environ.get("ROBUSTNESS_EXAMPLES", "20")),
+    deadline=None,
+    derandomize="ROBUSTNESS_EXAMPLES" not in os.environ,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_PARAMETERS))
+def test_garbage_query_parameters_never_break_a_screen(name, manager_client, seeded):
+    path = _path(name, seeded)
+
+    @HYPOTHESIS
+    @given(pairs=_query(QUERY_PARAMETERS[name]))
+    def check(pairs):
+        for htmx in (False, True):
+            response = _get(manager_client, path, pairs, htmx=htmx)
+            assert_ours(name, response, htmx=htmx)
+
+    check()
