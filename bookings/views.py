@@ -29,8 +29,9 @@ from bookings.forms import (
 )
 from bookings.tables import BookingTable, sort_links
 from frontoffice.http import HtmxHttpRequest, same_site_url
+from frontoffice.middleware import describe_upstream_error
 from frontoffice.pagination import page_links
-from latepoint.errors import LatePointError, NotFound
+from latepoint.errors import LatePointError, NotFound, RateLimited
 from latepoint.models import Booking
 
 # --- Today ------------------------------------------------------------------------------------
@@ -182,10 +183,49 @@ def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateRespons
     return TemplateResponse(request, "bookings/detail.html", detail_context(request, booking))
 
 
+def _status_unreadable(
+    request: HtmxHttpRequest, booking_id: int, exc: LatePointError
+) -> TemplateResponse:
+    """The booking could not be read to make the change: nothing was changed, and the
+    confirmation comes back with what was typed (the reason), ready to be sent again."""
+    form = StatusChangeForm(request.POST)
+    seen = request.POST.get("seen_status", "")[:20]
+    to_status = request.POST.get("to_status", "")
+    # What the user saw when they confirmed: enough for the page, without LatePoint.
+    booking = Booking(id=booking_id, status=seen)
+    action = next(
+        (
+            a
+            for a in services.booking_actions(booking=booking, user=request.user)
+            if a.target == to_status
+        ),
+        None,
+    )
+    status, _title, message = describe_upstream_error(exc)
+    context = {
+        "booking": booking,
+        "form": form,
+        "action": action,
+        "to_status": to_status,
+        "error": f"{message} Nothing was changed.",
+        "current_status": seen,
+        "refused": action is None,
+    }
+    response = TemplateResponse(request, "bookings/status_confirm.html", context, status=status)
+    if isinstance(exc, RateLimited) and exc.retry_after:
+        response["Retry-After"] = str(int(exc.retry_after))
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     """GET: the confirmation page of one change. POST: make it (once confirmed)."""
-    booking = _get_booking(booking_id)
+    try:
+        booking = _get_booking(booking_id)
+    except LatePointError as exc:
+        if request.method != "POST":
+            raise
+        return _status_unreadable(request, booking_id, exc)
     data = request.POST if request.method == "POST" else request.GET
     form = StatusChangeForm(data)
     to_status = data.get("to_status", "")

@@ -6,9 +6,11 @@ A bad value never becomes an error page: it is dropped or clamped, and a notice 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import QueryDict
 
 from customers.services.listing import CustomerFilters
@@ -20,6 +22,9 @@ DEFAULT_PER_PAGE = 20
 #: Far beyond any real list; keeps absurd numbers out of the upstream request.
 MAX_PAGE = 100_000
 MAX_TEXT = 100
+#: The dates the "created" filters accept.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 
 #: The customer statuses LatePoint documents, in the order the filter offers them.
 STATUS_LABELS = {status.value: status_label(status) for status in CustomerStatus}
@@ -35,6 +40,21 @@ def _text_field(label: str) -> forms.CharField:
     return forms.CharField(label=label, required=False, max_length=MAX_TEXT, strip=True)
 
 
+def _date_field(label: str) -> forms.DateField:
+    # A year like 0001 or 9999 is a typing mistake, and LatePoint need not cope with it.
+    in_range = f"use a date from {EARLIEST_DATE.year} to {LATEST_DATE.year}."
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[
+            MinValueValidator(EARLIEST_DATE, message=in_range),
+            MaxValueValidator(LATEST_DATE, message=in_range),
+        ],
+    )
+
+
 class CustomerFilterForm(forms.Form):
     """Every filter of the customer list, plus the page size. All optional."""
 
@@ -46,18 +66,8 @@ class CustomerFilterForm(forms.Form):
     )
     guest = forms.ChoiceField(label="Account", required=False, choices=GUEST_CHOICES)
     has_bookings = forms.ChoiceField(label="Bookings", required=False, choices=BOOKINGS_CHOICES)
-    created_after = forms.DateField(
-        label="Created on or after",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    created_before = forms.DateField(
-        label="Created on or before",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    created_after = _date_field("Created on or after")
+    created_before = _date_field("Created on or before")
     first_name = _text_field("First name contains")
     last_name = _text_field("Last name contains")
     email = _text_field("Email contains")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -20,7 +21,11 @@ def audit_list(request: HtmxHttpRequest) -> TemplateResponse:
     form = AuditFilterForm(request.GET)
     entries = form.filter(AuditEntry.objects.all())
     table = AuditTable(entries)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    RequestConfig(request, paginate=False).configure(table)
+    # The page size is ours: a `per_page` in the address is not read (a negative one broke
+    # paging). A page number that is not one, or is out of range, shows the first or last page.
+    table.paginator = Paginator(table.rows, PER_PAGE)
+    table.page = table.paginator.get_page(request.GET.get("page"))
     context = {"form": form, "table": table}
     template = "frontoffice/audit.html"
     if request.htmx and not request.htmx.history_restore_request:

@@ -94,14 +94,15 @@ def test_filters_narrow_the_board(live_sandbox, reception_client, field):
     assert row_ids(html) == expected
     assert f'<option value="{value}" selected>' in html
     # The refresh keeps the filter.
-    assert f'hx-get="/?{field}={value}" hx-trigger="every 45s"' in html
+    assert f'hx-get="/?{field}={value}" hx-trigger="every 45s, board-changed from:body"' in html
 
 
 def test_refresh_swaps_only_the_board(live_sandbox, reception_client):
     response = reception_client.get("/", **HTMX, HTTP_HX_TARGET="today-board")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="today-board"')
-    assert 'hx-trigger="every 45s"' in html
+    # Every 45 seconds, and at once after a check-in changed its counts.
+    assert 'hx-trigger="every 45s, board-changed from:body"' in html
     assert 'hx-swap="outerHTML show:none"' in html
     assert "<html" not in html
     assert "data-search-shortcut" not in html  # the search box is outside the refreshed region

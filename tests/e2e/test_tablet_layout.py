@@ -1,23 +1,27 @@
-"""The front-desk tablet: every main screen fits an 820×1180 portrait tablet (no sideways page
+"""The front-desk tablet: every main screen fits an 820x1180 portrait tablet (no sideways page
 scrolling, no table that must be scrolled sideways, the main heading in view, 44px touch
 targets), and the keyboard works: a skip link, the nav and the first control are reachable with
-a visible focus ring, "/" finds the search box, and a filter swap does not drop focus to <body>.
+a visible focus ring, "/" finds the search box, and no htmx swap (filters, paging, check-in)
+drops the focus to <body>. Every control, table, chip and chart has a name a screen reader reads.
 Each screen is saved as test-artifacts/screenshots/tablet-<screen>.png for a person to look at."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from frontoffice.audit import audit_record
 from frontoffice.models import AuditEntry
 
 PORTRAIT = {"width": 820, "height": 1180}
 LANDSCAPE = {"width": 1180, "height": 820}
+NEXT = re.compile(r"^Next\b")  # the pagination link, "Next" and an arrow
 
-# name, path (with {customer} and {booking} filled in), who looks at it at work
+# name, path (with the ids of rich_records filled in), who looks at it at work
 SCREENS = [
     ("today", "/", "receptionist"),
     ("customers", "/customers/", "receptionist"),
@@ -27,6 +31,8 @@ SCREENS = [
     ("bookings", "/bookings/", "receptionist"),
     ("booking-detail", "/bookings/{booking}/", "receptionist"),
     ("booking-actions", "/bookings/{upcoming}/", "receptionist"),
+    ("booking-cancel", "/bookings/{upcoming}/status/?to_status=cancelled", "receptionist"),
+    ("customer-blocked", "/customers/{blocked}/", "receptionist"),
     ("stats", "/stats/", "manager"),
     ("audit", "/audit/", "manager"),
 ]
@@ -43,23 +49,31 @@ LAYOUT_PROBLEMS = """
     const box = el.getBoundingClientRect();
     return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden";
   };
-  const name = (el) => (el.id ? "#" + el.id : el.tagName.toLowerCase()) +
-    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
-    ` "${(el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 40)}"`;
+  const name = (el) => {
+    const tag = el.id ? "#" + el.id : el.tagName.toLowerCase();
+    const classes = typeof el.className === "string" && el.className.trim()
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+    const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
+    return `${tag}${classes} "${text.slice(0, 40)}"`;
+  };
   // Template code that did not render shows as text.
   for (const token of ["{%", "{{", "{#"]) {
-    if (document.body.innerText.includes(token)) problems.push(`the page shows template code "${token}"`);
+    if (document.body.innerText.includes(token)) {
+      problems.push(`the page shows template code "${token}"`);
+    }
   }
   // A table that has to be scrolled sideways hides columns from a receptionist.
   for (const wrap of document.querySelectorAll(".table-wrap")) {
     if (!shown(wrap)) continue;
     if (wrap.scrollWidth > wrap.clientWidth + 1) {
-      problems.push(`table ${name(wrap.querySelector("table") || wrap)} needs ${wrap.scrollWidth}px in ${wrap.clientWidth}px`);
+      const table = name(wrap.querySelector("table") || wrap);
+      problems.push(`table ${table} needs ${wrap.scrollWidth}px in ${wrap.clientWidth}px`);
     }
   }
   // Touch targets: buttons, button-like links, form controls and tabs at least 44px high.
   const targets = document.querySelectorAll(
-    "button, .button, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea, [role=tab], .nav a, summary"
+    "button, .button, select, textarea, [role=tab], .nav a, summary, " +
+    "input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
   );
   for (const el of targets) {
     if (!shown(el) || el.closest(".sr-only")) continue;
@@ -70,7 +84,8 @@ LAYOUT_PROBLEMS = """
   for (const card of document.querySelectorAll(".card")) {
     if (!shown(card)) continue;
     const edge = card.getBoundingClientRect().right;
-    for (const child of card.querySelectorAll("input, select, textarea, button, .button, table, svg, dl")) {
+    const inside = card.querySelectorAll("input, select, textarea, button, .button, table, dl");
+    for (const child of inside) {
       if (!shown(child) || child.closest(".table-wrap")) continue;
       if (child.getBoundingClientRect().right > edge + 1) {
         problems.push(`${name(child)} sticks out of its card`);
@@ -85,7 +100,7 @@ LAYOUT_PROBLEMS = """
 @pytest.fixture
 def rich_records(live_sandbox, manager, receptionist) -> dict[str, int]:
     """The seeded customer with the most on their profile, their fullest booking, an approved
-    booking of theirs still ahead, and a few audit entries, so that every screen shows real, long content."""
+    booking of theirs still ahead, and a few audit entries: every screen shows long real content."""
     with live_sandbox.db() as db:
         customer = db.execute(
             "SELECT id FROM sandbox_customer WHERE email = 'anne-marie.obrien@example.com'"
@@ -95,6 +110,9 @@ def rich_records(live_sandbox, manager, receptionist) -> dict[str, int]:
             " length(transactions) + length(service_extras) + length(notes)"
             " + length(coalesce(customer_comment, '')) DESC, id LIMIT 1",
             (customer,),
+        ).fetchone()["id"]
+        blocked = db.execute(
+            "SELECT id FROM sandbox_customer WHERE email = 'zoe.dangelo@example.com'"
         ).fetchone()["id"]
         # An approved booking still ahead: its page offers check-in and the status actions.
         upcoming = db.execute(
@@ -128,7 +146,7 @@ def rich_records(live_sandbox, manager, receptionist) -> dict[str, int]:
         result=AuditEntry.Result.FAILED,
         error="LatePoint could not be reached. Check the connection and try again.",
     )
-    return {"customer": customer, "booking": booking, "upcoming": upcoming}
+    return {"customer": customer, "booking": booking, "upcoming": upcoming, "blocked": blocked}
 
 
 @pytest.mark.parametrize(("screen", "path", "role"), SCREENS, ids=[s[0] for s in SCREENS])
@@ -168,11 +186,15 @@ def test_screen_fits_a_landscape_tablet(
 
 # --- keyboard ------------------------------------------------------------------------------
 
+# The focused element shows a ring: it matches :focus-visible and draws an outline or a shadow.
+# Read from document.activeElement and retried, so a swap that replaces the element is waited out.
 FOCUS_RING = """
-(el) => {
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || !el.matches(":focus-visible")) return false;
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-  const shadow = style.boxShadow && style.boxShadow !== "none";
+  const shadow = !!style.boxShadow && style.boxShadow !== "none";
   return outline || shadow;
 }
 """
@@ -190,11 +212,14 @@ def _tab_to(page: Page, locator, limit: int = 40) -> int:
 def _focused_with_ring(locator) -> None:
     expect(locator).to_be_focused()
     expect(locator).to_be_visible()
-    assert locator.evaluate(FOCUS_RING), f"{locator} has the focus but no visible focus ring"
+    try:
+        locator.page.wait_for_function(FOCUS_RING, timeout=5000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"{locator} has the focus but no visible focus ring") from None
 
 
 def test_tabbing_from_the_top_reaches_skip_link_nav_and_first_control(
-    as_receptionist: Page, app, live_sandbox
+    as_receptionist: Page, app, live_sandbox, screenshot
 ):
     page = as_receptionist
     page.set_viewport_size(PORTRAIT)
@@ -206,15 +231,18 @@ def test_tabbing_from_the_top_reaches_skip_link_nav_and_first_control(
     _focused_with_ring(skip)
     box = skip.bounding_box()
     assert box is not None and box["x"] >= 0 and box["y"] >= 0, "the skip link shows off screen"
+    screenshot("tablet-focus-skip-link")
 
     nav = page.get_by_role("navigation", name="Main")
     for link in ("Front office", "Today", "Customers", "Bookings"):
         page.keyboard.press("Tab")
         _focused_with_ring(nav.get_by_role("link", name=link, exact=True))
+    screenshot("tablet-focus-nav")
 
     _tab_to(page, page.get_by_role("button", name="Sign out"))
     page.keyboard.press("Tab")
     _focused_with_ring(page.get_by_label("Find a customer or a booking"))
+    screenshot("tablet-focus-today-search")
 
     # The skip link takes the keyboard past the nav to the page itself.
     page.goto(app + "/customers/")
@@ -271,9 +299,7 @@ def test_focus_stays_in_the_filter_form_after_a_table_swap(
     # Bookings: a status filter swaps the table; the focus stays on the select.
     page.goto(app + "/bookings/")
     page.wait_for_load_state("networkidle")
-    booking_status = page.locator("#booking-filters-form, form.booking-filters").get_by_label(
-        "Status", exact=True
-    )
+    booking_status = page.locator("form.booking-filters").get_by_label("Status", exact=True)
     booking_status.focus()
     with page.expect_response(lambda r: "/bookings/?" in r.url and "no_show" in r.url):
         booking_status.select_option("no_show")
@@ -281,19 +307,49 @@ def test_focus_stays_in_the_filter_form_after_a_table_swap(
     expect(page.locator("#booking-table")).to_contain_text("No-show")
     expect(booking_status).to_be_focused()
 
-    # A pagination link swaps the table it sits in: the focus moves to the new table's
-    # summary, not to <body>.
+    # A pagination link swaps the table it sits in: the focus moves to the same link in the
+    # new table, not to <body>, so Enter again goes on to the next page.
     page.goto(app + "/customers/")
     page.wait_for_load_state("networkidle")
-    next_link = page.locator("#customer-table").get_by_role("link", name="Next ›")
+    next_link = page.locator("#customer-table").get_by_role("link", name=NEXT)
     next_link.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#customer-table")).to_contain_text("Page 2 of")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.activeElement !== document.body"), "focus was lost to <body>"
-    assert page.evaluate(
-        "document.getElementById('customer-table').contains(document.activeElement)"
-    ), "the focus left the customer table after paging"
+    _focused_with_ring(page.locator("#customer-table").get_by_role("link", name=NEXT))
+    page.keyboard.press("Enter")
+    expect(page.locator("#customer-table")).to_contain_text("Page 3 of")
+
+    # The same on the bookings list.
+    page.goto(app + "/bookings/")
+    page.wait_for_load_state("networkidle")
+    page.locator("#booking-table").get_by_role("link", name=NEXT).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#booking-table")).to_contain_text("Page 2 of")
+    page.wait_for_load_state("networkidle")
+    _focused_with_ring(page.locator("#booking-table").get_by_role("link", name=NEXT))
+
+
+def test_checking_in_from_the_keyboard_keeps_the_focus_on_the_row(
+    as_receptionist: Page, app, live_sandbox, screenshot
+):
+    page = as_receptionist
+    page.set_viewport_size(PORTRAIT)
+    page.goto(app + "/")
+    page.wait_for_load_state("networkidle")
+    button = page.locator("#today-board").get_by_role("button", name="Check in").first
+    button_id = button.get_attribute("id")
+    row = page.locator(f"tr:has(#{button_id})")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(row.locator(".chip-checked-in")).to_contain_text("Checked in")
+    page.wait_for_load_state("networkidle")
+    # The row was replaced; the focus is on its new button (Undo), not lost to <body>.
+    undo = page.locator(f"#{button_id}")
+    expect(undo).to_contain_text("Undo")
+    _focused_with_ring(undo)
+    screenshot("tablet-focus-after-check-in")
 
 
 # --- names and labels -----------------------------------------------------------------------
@@ -304,18 +360,22 @@ NAMELESS = """
   const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
     if (!shown(el)) continue;
-    const labelled = (el.labels && el.labels.length && [...el.labels].some((l) => l.textContent.trim()))
-      || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.title;
+    const labels = [...(el.labels || [])].filter((l) => l.textContent.trim());
+    const labelled = labels.length || el.getAttribute("aria-label")
+      || el.getAttribute("aria-labelledby") || el.title;
     if (!labelled) problems.push(`${el.tagName.toLowerCase()}[name=${el.name}] has no label`);
   }
   for (const el of document.querySelectorAll("button, a[href]")) {
     if (!shown(el)) continue;
-    if (!(el.innerText.trim() || el.getAttribute("aria-label") || el.querySelector("img[alt]:not([alt=''])"))) {
+    const image = el.querySelector("img[alt]:not([alt=''])");
+    if (!(el.innerText.trim() || el.getAttribute("aria-label") || image)) {
       problems.push(`${el.tagName.toLowerCase()} ${el.outerHTML.slice(0, 80)} has no name`);
     }
   }
   for (const table of document.querySelectorAll("table")) {
-    if (!table.querySelector("th")) problems.push(`table ${table.id || table.className} has no headers`);
+    if (!table.querySelector("th")) {
+      problems.push(`table ${table.id || table.className} has no headers`);
+    }
   }
   for (const chip of document.querySelectorAll(".chip")) {
     if (!chip.textContent.trim()) problems.push(`empty chip ${chip.className}`);
@@ -326,9 +386,12 @@ NAMELESS = """
       .map((el) => el.textContent.trim()).join(" ") || svg.getAttribute("aria-label");
     if (!title) problems.push("a chart has no title");
   }
-  const headings = [...document.querySelectorAll("h1, h2, h3, h4")].filter(shown).map((h) => +h.tagName[1]);
+  const headings = [...document.querySelectorAll("h1, h2, h3, h4")].filter(shown)
+    .map((h) => +h.tagName[1]);
   headings.forEach((level, i) => {
-    if (i > 0 && level > headings[i - 1] + 1) problems.push(`heading h${level} follows h${headings[i - 1]}`);
+    if (i > 0 && level > headings[i - 1] + 1) {
+      problems.push(`heading h${level} follows h${headings[i - 1]}`);
+    }
   });
   if (headings[0] !== 1) problems.push(`the first heading is h${headings[0]}, not h1`);
   return problems;
@@ -354,4 +417,26 @@ def test_every_control_table_chip_and_chart_has_a_name(as_manager: Page, app, ri
     for label in ("Search", "Status", "Account", "Bookings", "Per page"):
         expect(page.get_by_label(label, exact=True)).to_be_visible()
     page.goto(app + "/bookings/")
-    expect(page.get_by_label("Status", exact=True)).to_be_visible()
+    for label in ("From", "To", "Status", "Agent", "Service", "Location", "Payment"):
+        expect(page.get_by_label(label, exact=True)).to_be_visible()
+    expect(page.get_by_label("Customer or booking code")).to_be_visible()
+    page.goto(app + "/customers/new/")
+    for label in (
+        "First name",
+        "Last name",
+        "Email",
+        "Phone",
+        "Date of birth",
+        "Gender",
+        "Status",
+        "Street address",
+        "City",
+        "State or province",
+        "ZIP or postal code",
+        "Country",
+        "Notes",
+    ):
+        # The label's "*" is hidden from screen readers: the name is the label's words alone.
+        field = page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+        expect(field).to_be_visible()
+        expect(field).to_have_accessible_name(label)
