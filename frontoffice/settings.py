@@ -6,6 +6,7 @@ start-up with a message that names it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -92,6 +93,12 @@ LATEPOINT_CACHE_TTL = {
     "booking": _setting("LATEPOINT_CACHE_TTL_BOOKING", env.int, 60),
     "reference": _setting("LATEPOINT_CACHE_TTL_REFERENCE", env.int, 900),
 }
+
+# The business's currency symbol (LatePoint's API does not say) and the region used to read
+# phone numbers typed without a country code.
+# Read as plain text: django-environ would take a leading "$" for a reference to a variable.
+FRONTOFFICE_CURRENCY_SYMBOL = os.environ.get("FRONTOFFICE_CURRENCY_SYMBOL", "$")
+FRONTOFFICE_PHONE_REGION = _setting("FRONTOFFICE_PHONE_REGION", env.str, "US").upper()
 
 # Custom fields only managers may see (keys as LatePoint names them).
 SENSITIVE_CUSTOM_FIELDS = _setting(

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from customers.forms import CustomerForm
 from latepoint.models import BookingStatus
 from tests.customers.form_html import form_values
 from tests.test_robustness import NASTY, values
@@ -22,20 +23,8 @@ from tests.test_robustness import NASTY, values
 API = "/wp-json/latepoint-api/v1"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 CUSTOMER_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "date_of_birth",
-    "gender",
-    "status",
+    *CustomerForm.VALIDATED_FIELDS,
     "confirm_block",
-    "address",
-    "city",
-    "state",
-    "zipcode",
-    "country",
-    "notes",
     "custom_referral_source",
     "custom_medical_notes",
     "snapshot",

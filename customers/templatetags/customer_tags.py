@@ -57,7 +57,9 @@ def _parse_phone(value: Any, region_hint: Any = None) -> phonenumbers.PhoneNumbe
         number = phonenumbers.parse(value, _region(region_hint))
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_possible_number(number) else None
+    # A number that is only possible locally (no area code) cannot be shown internationally.
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return number if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
 
 
 @register.filter

@@ -222,19 +222,7 @@ _text = st.text(max_size=120)
         optional={
             name: _text
             for name in (
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "date_of_birth",
-                "gender",
-                "status",
-                "address",
-                "city",
-                "state",
-                "zipcode",
-                "country",
-                "notes",
+                *CustomerForm.VALIDATED_FIELDS,
                 "custom_referral_source",
                 "confirm_block",
             )

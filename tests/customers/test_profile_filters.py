@@ -84,6 +84,7 @@ def test_phone_and_tel_uri(raw, shown, uri):
 
 
 def test_phone_without_country_code_uses_the_region_given(settings):
+    settings.FRONTOFFICE_PHONE_REGION = ""
     assert phone("718-853-5134", "US") == "+1 718-853-5134"
     assert tel_uri("718-853-5134", "us") == "tel:+17188535134"
     assert phone("718-853-5134", "United States") == "718-853-5134"  # not a code: as given
