@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -138,3 +139,16 @@ def todays_bookings(sandbox, **params) -> list[dict]:
     status, answer = sandbox.request("GET", f"{API}/bookings?date_from={day}&date_to={day}&{query}")
     assert status == 200, answer
     return answer["data"]
+
+
+def wait_until(page: Page, expression: str, *, timeout: float = 5.0) -> None:
+    """Wait until a JavaScript expression is truthy in the page.
+
+    Playwright's wait_for_function compiles its string inside the page, which the app's CSP
+    (no 'unsafe-eval') refuses; page.evaluate runs through the DevTools protocol instead.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression.strip()[:80]}")
+        page.wait_for_timeout(50)

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from frontoffice.audit import audit_record
 from frontoffice.models import AuditEntry
+from tests.e2e.conftest import wait_until
 
 PORTRAIT = {"width": 820, "height": 1180}
 LANDSCAPE = {"width": 1180, "height": 820}
@@ -213,8 +213,8 @@ def _focused_with_ring(locator) -> None:
     expect(locator).to_be_focused()
     expect(locator).to_be_visible()
     try:
-        locator.page.wait_for_function(FOCUS_RING, timeout=5000)
-    except PlaywrightTimeoutError:
+        wait_until(locator.page, f"({FOCUS_RING.strip()})()")
+    except AssertionError:
         raise AssertionError(f"{locator} has the focus but no visible focus ring") from None
 
 

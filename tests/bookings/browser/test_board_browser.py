@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.bookings.conftest import business_today, sandbox_status
+from tests.e2e.conftest import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -132,7 +133,7 @@ def test_refreshing_the_board_keeps_focus_and_scroll(as_receptionist: Page, app)
     box.fill("typed but not sent")
     box.focus()
     page.mouse.wheel(0, 400)
-    page.wait_for_function("window.scrollY > 0")
+    wait_until(page, "window.scrollY > 0")
     before = page.evaluate("window.scrollY")
     page.evaluate("document.querySelector('#today-board').dataset.old = 'yes'")
 
@@ -142,7 +143,7 @@ def test_refreshing_the_board_keeps_focus_and_scroll(as_receptionist: Page, app)
         " {source: '#today-board', target: '#today-board', swap: 'outerHTML show:none'})"
     )
 
-    page.wait_for_function("!document.querySelector('#today-board').dataset.old")
+    expect(page.locator("#today-board[data-old]")).to_have_count(0)  # swapped for a new one
     expect(page.locator("[data-search-shortcut]")).to_have_count(1)  # the region only
     expect(page.locator("#today-board tbody tr").first).to_be_visible()
     expect(box).to_be_focused()
