@@ -23,7 +23,11 @@ $PY manage.py demo_users
 
 echo "Preparing the LatePoint sandbox ($CUSTOMERS customers)..."
 sandbox $PY -m sandbox migrate --noinput -v0
-sandbox $PY -m sandbox seed --customers "$CUSTOMERS"
+# Seeding is idempotent; a different size than last time wipes the demo data and seeds again.
+if ! sandbox $PY -m sandbox seed --customers "$CUSTOMERS" 2>/dev/null; then
+  echo "Reseeding the sandbox with $CUSTOMERS customers..."
+  sandbox $PY -m sandbox seed --customers "$CUSTOMERS" --reset
+fi
 
 pids=()
 cleanup() {
