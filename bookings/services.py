@@ -22,7 +22,7 @@ from frontoffice.formatting import status_label as format_status
 from frontoffice.models import AuditEntry
 from frontoffice.roles import is_manager
 from frontoffice.upstream import api
-from latepoint.errors import APIError, InvalidRequest, LatePointError, NotFound
+from latepoint.errors import InvalidRequest, LatePointError, NotFound
 from latepoint.models import (
     Agent,
     Booking,
@@ -234,6 +234,43 @@ def booking_change_status(
     return updated
 
 
+def booking_status_unreadable(
+    *, user, booking_id: int, to_status: str, reason: str = "", seen_status: str = "", error: str
+) -> None:
+    """Record a confirmed status change that failed because the booking could not be read first
+    (nothing was sent to LatePoint). The status the user saw stands in for the current one."""
+    try:
+        target = BookingStatus(to_status)
+    except ValueError:
+        return  # not a change anyone could have asked for: nothing to record
+    reason = (reason or "").strip()[:CANCEL_REASON_MAX]
+    seen = (seen_status or "")[:20]
+    message = f"The booking could not be read from LatePoint: {error}"
+    StatusChange.objects.create(
+        booking_id=booking_id,
+        from_status=seen,
+        to_status=target.value,
+        reason=reason,
+        user=user,
+        username=user.get_username(),
+        result=StatusChange.Result.FAILED,
+        error=message[:500],
+    )
+    details: dict[str, Any] = {"status": {"before": seen, "after": target.value}}
+    if reason:
+        details["reason"] = reason
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.BOOKING_STATUS,
+        object_type="booking",
+        object_id=booking_id,
+        summary=f"Booking {booking_id}: {status_label(seen)} → {status_label(target)}",
+        changes=details,
+        result=AuditEntry.Result.FAILED,
+        error=message,
+    )
+
+
 def _fresh_status(booking_id: int) -> str:
     """The booking's status as LatePoint has it now (after a refusal), or "" if unknown."""
     try:
@@ -262,9 +299,38 @@ def checkin_refusal(booking: Booking, *, today: date | None = None) -> str:
     return ""
 
 
+def _checkin_unreadable(*, user, action: str, booking_id: int, summary: str, exc) -> None:
+    """A check-in or undo that stopped because LatePoint could not give the booking."""
+    audit_record(
+        user=user,
+        action=action,
+        object_type="booking",
+        object_id=booking_id,
+        summary=summary,
+        result=AuditEntry.Result.FAILED,
+        error=f"The booking could not be read from LatePoint: {exc.user_message}",
+    )
+
+
 def booking_check_in(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
-    """Record that the customer arrived (the booking must be open and today)."""
-    booking = booking_get(booking_id=booking_id)
+    """Record that the customer arrived (the booking must be open and today).
+
+    The booking is read first (usually cached); if LatePoint cannot give it, nothing is recorded.
+    """
+    summary = f"Checked in for booking {booking_id}"
+    try:
+        booking = booking_get(booking_id=booking_id)
+    except NotFound:
+        raise
+    except LatePointError as exc:
+        _checkin_unreadable(
+            user=user,
+            action=AuditEntry.Action.CHECK_IN,
+            booking_id=booking_id,
+            summary=summary,
+            exc=exc,
+        )
+        raise
     refusal = checkin_refusal(booking)
     customer_id = booking.customer.id if booking.customer else None
     if refusal:
@@ -274,7 +340,7 @@ def booking_check_in(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
             object_type="booking",
             object_id=booking.id,
             customer_id=customer_id,
-            summary=f"Checked in for booking {booking.id}",
+            summary=summary,
             result=AuditEntry.Result.FAILED,
             error=refusal,
         )
@@ -283,9 +349,26 @@ def booking_check_in(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
     return booking, checkin
 
 
-def booking_check_in_undo(*, user, booking_id: int) -> CheckIn:
-    """Undo the booking's check-in (local only: LatePoint has no arrived status)."""
-    return checkins.checkin_undo(user=user, booking_id=booking_id)
+def booking_check_in_undo(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
+    """Undo the booking's check-in (local only: LatePoint has no arrived status).
+
+    The booking is read first (usually cached) so its board row can be shown afterwards; if
+    LatePoint cannot give it, nothing is undone.
+    """
+    try:
+        booking = booking_get(booking_id=booking_id)
+    except NotFound:
+        raise
+    except LatePointError as exc:
+        _checkin_unreadable(
+            user=user,
+            action=AuditEntry.Action.CHECK_IN_UNDO,
+            booking_id=booking_id,
+            summary=f"Check-in undone for booking {booking_id}",
+            exc=exc,
+        )
+        raise
+    return booking, checkins.checkin_undo(user=user, booking_id=booking.id)
 
 
 # --- the Today board ----------------------------------------------------------------------
@@ -495,10 +578,3 @@ def booking_list(*, filters: BookingFilters) -> Page[Booking]:
         page=filters.page,
         per_page=filters.per_page,
     )
-
-
-def api_error_message(exc: LatePointError) -> str:
-    """A failed status change explained to staff, with LatePoint's own reason for a refusal."""
-    if isinstance(exc, APIError) and exc.message and exc.status < 500:
-        return f"{exc.user_message} ({exc.message})"
-    return exc.user_message

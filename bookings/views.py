@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import push_url, trigger_client_event
+from django_htmx.http import push_url, reswap, retarget, trigger_client_event
 
 from bookings import services
 from bookings.checkins import CheckInError, checkins_for_bookings
@@ -31,7 +31,7 @@ from bookings.tables import BookingTable, sort_links
 from frontoffice.http import HtmxHttpRequest, same_site_url
 from frontoffice.middleware import describe_upstream_error
 from frontoffice.pagination import page_links
-from latepoint.errors import LatePointError, NotFound, RateLimited
+from latepoint.errors import APITimeoutError, BadResponse, LatePointError, NotFound, RateLimited
 from latepoint.models import Booking
 
 # --- Today ------------------------------------------------------------------------------------
@@ -103,8 +103,15 @@ def _next_url(request: HtmxHttpRequest, fallback: str) -> str:
     return same_site_url(request, candidate) or fallback
 
 
-def _row_response(request: HtmxHttpRequest, booking_id: int, error: str = "") -> TemplateResponse:
-    row = services.today_row(booking_id=booking_id)
+def _row_response(
+    request: HtmxHttpRequest,
+    booking_id: int,
+    error: str = "",
+    *,
+    row: services.BoardRow | None = None,
+) -> TemplateResponse:
+    if row is None:
+        row = services.today_row(booking_id=booking_id)
     context = {"row": row, "row_error": error, "now": timezone.now(), "next_url": reverse("today")}
     response = TemplateResponse(
         request, "bookings/today.html#today-row", context, status=409 if error else 200
@@ -116,11 +123,16 @@ def _row_response(request: HtmxHttpRequest, booking_id: int, error: str = "") ->
 
 
 def _checkin_answer(
-    request: HtmxHttpRequest, booking_id: int, *, error: str, done: str
+    request: HtmxHttpRequest,
+    booking_id: int,
+    *,
+    error: str,
+    done: str,
+    row: services.BoardRow | None = None,
 ) -> HttpResponse:
     """HTMX gets the board row back; a plain form post gets a message and a redirect."""
     if request.htmx:
-        return _row_response(request, booking_id, error)
+        return _row_response(request, booking_id, error, row=row)
     if error:
         messages.error(request, error)
     else:
@@ -128,28 +140,70 @@ def _checkin_answer(
     return HttpResponseRedirect(_next_url(request, reverse("bookings:detail", args=[booking_id])))
 
 
+def _checkin_unreadable(
+    request: HtmxHttpRequest, booking_id: int, exc: LatePointError, *, kept: str
+) -> TemplateResponse:
+    """LatePoint failed while the booking was read, before anything was recorded.
+
+    HTMX: the message goes into the row's own error slot, so the row (and its button) stays as
+    it was, ready to be pressed again. Without JavaScript: our error page, with the way back.
+    """
+    status, title, message = describe_upstream_error(exc)
+    text = f"{message} Nothing was changed: {kept}."
+    if "try again" not in message.lower():
+        text += " Try again in a moment."
+    if request.htmx:
+        context = {"row_error": f"{title}. {text}"}
+        response = TemplateResponse(
+            request, "bookings/today.html#row-error", context, status=status
+        )
+        retarget(response, f"#row-error-{booking_id}")
+        reswap(response, "innerHTML")
+    else:
+        context = {
+            "error_title": title,
+            "error_message": text,
+            "retry_url": _next_url(request, reverse("bookings:detail", args=[booking_id])),
+            "status": status,
+        }
+        response = TemplateResponse(request, "upstream_error.html", context, status=status)
+    if isinstance(exc, RateLimited) and exc.retry_after:
+        response["Retry-After"] = str(int(exc.retry_after))
+    return response
+
+
 @require_POST
 def booking_check_in(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     """Record the customer's arrival (the booking must be open and today)."""
+    row = None
     try:
-        services.booking_check_in(user=request.user, booking_id=booking_id)
+        booking, checkin = services.booking_check_in(user=request.user, booking_id=booking_id)
+        row = services.board_row(booking, checkin, now=timezone.now())
         error = ""
     except NotFound:
         raise Http404("No such booking.") from None
     except CheckInError as exc:
         error = str(exc)
-    return _checkin_answer(request, booking_id, error=error, done="Checked in.")
+    except LatePointError as exc:
+        return _checkin_unreadable(request, booking_id, exc, kept="the arrival was not recorded")
+    return _checkin_answer(request, booking_id, error=error, done="Checked in.", row=row)
 
 
 @require_POST
 def booking_check_in_undo(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     """Undo the booking's check-in (the record stays, marked undone)."""
+    row = None
     try:
-        services.booking_check_in_undo(user=request.user, booking_id=booking_id)
+        booking, _undone = services.booking_check_in_undo(user=request.user, booking_id=booking_id)
+        row = services.board_row(booking, None, now=timezone.now())
         error = ""
+    except NotFound:
+        raise Http404("No such booking.") from None
     except CheckInError as exc:
         error = str(exc)
-    return _checkin_answer(request, booking_id, error=error, done="Check-in undone.")
+    except LatePointError as exc:
+        return _checkin_unreadable(request, booking_id, exc, kept="the check-in still stands")
+    return _checkin_answer(request, booking_id, error=error, done="Check-in undone.", row=row)
 
 
 # --- booking detail and status ----------------------------------------------------------------
@@ -183,6 +237,35 @@ def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateRespons
     return TemplateResponse(request, "bookings/detail.html", detail_context(request, booking))
 
 
+#: Failures after which a sent change may still have reached LatePoint (its answer was lost or
+#: unreadable, not a refusal): staff must check the booking rather than send it again.
+MAYBE_APPLIED = (APITimeoutError, BadResponse)
+
+
+def _status_failure(
+    request: HtmxHttpRequest, context: dict, exc: LatePointError, *, sent: bool
+) -> TemplateResponse:
+    """The confirmation page again after LatePoint failed, with what was typed (the reason).
+
+    `sent`: the change itself was sent (the booking was read). Then a lost or unreadable answer
+    means it may have been applied, and no blind retry is offered.
+    """
+    status, title, message = describe_upstream_error(exc)
+    maybe_applied = sent and isinstance(exc, MAYBE_APPLIED)
+    if maybe_applied:
+        message = (
+            "The change was sent, but no readable answer came back. LatePoint may have "
+            "applied it; check the booking before trying again."
+        )
+    else:
+        message = f"{message} Nothing was changed."
+    context.update(error=message, error_title=title, maybe_applied=maybe_applied)
+    response = TemplateResponse(request, "bookings/status_confirm.html", context, status=status)
+    if isinstance(exc, RateLimited) and exc.retry_after:
+        response["Retry-After"] = str(int(exc.retry_after))
+    return response
+
+
 def _status_unreadable(
     request: HtmxHttpRequest, booking_id: int, exc: LatePointError
 ) -> TemplateResponse:
@@ -191,6 +274,15 @@ def _status_unreadable(
     form = StatusChangeForm(request.POST)
     seen = request.POST.get("seen_status", "")[:20]
     to_status = request.POST.get("to_status", "")
+    if request.POST.get("confirmed") == "yes":
+        services.booking_status_unreadable(
+            user=request.user,
+            booking_id=booking_id,
+            to_status=to_status,
+            reason=request.POST.get("reason", ""),
+            seen_status=seen,
+            error=exc.user_message,
+        )
     # What the user saw when they confirmed: enough for the page, without LatePoint.
     booking = Booking(id=booking_id, status=seen)
     action = next(
@@ -201,20 +293,15 @@ def _status_unreadable(
         ),
         None,
     )
-    status, _title, message = describe_upstream_error(exc)
     context = {
         "booking": booking,
         "form": form,
         "action": action,
         "to_status": to_status,
-        "error": f"{message} Nothing was changed.",
         "current_status": seen,
         "refused": action is None,
     }
-    response = TemplateResponse(request, "bookings/status_confirm.html", context, status=status)
-    if isinstance(exc, RateLimited) and exc.retry_after:
-        response["Retry-After"] = str(int(exc.retry_after))
-    return response
+    return _status_failure(request, context, exc, sent=False)
 
 
 @require_http_methods(["GET", "POST"])
@@ -278,8 +365,7 @@ def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     except NotFound:
         raise Http404("No such booking.") from None
     except LatePointError as exc:
-        context["error"] = services.api_error_message(exc)
-        return TemplateResponse(request, "bookings/status_confirm.html", context, status=502)
+        return _status_failure(request, context, exc, sent=True)
     label = services.status_label(form.cleaned_data["to_status"]).lower()
     messages.success(request, f"Booking {booking.booking_code or booking.id} is now {label}.")
     return HttpResponseRedirect(reverse("bookings:detail", args=[booking.id]))

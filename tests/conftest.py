@@ -199,7 +199,11 @@ def pytest_runtest_teardown(item):
     migration created; the tests that run next expect them, as a real installation has them.
     """
     yield
-    if not {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if not transactional and not {"transactional_db", "live_server"} & set(
+        getattr(item, "fixturenames", ())
+    ):
         return
     from django.contrib.auth.models import Group
     from pytest_django.plugin import blocking_manager_key

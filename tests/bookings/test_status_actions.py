@@ -198,10 +198,11 @@ def test_a_failed_write_keeps_the_reason_typed(live_sandbox, reception_client, b
     )
 
     live_sandbox.reset_faults()
-    assert response.status_code == 502
+    assert response.status_code == 503  # LatePoint is unavailable, said as such
     text = response.content.decode()
     assert "Flu; will rebook next week</textarea>" in text
-    assert "LatePoint" in text
+    assert "LatePoint is unavailable" in text
+    assert "Nothing was changed." in text
     assert sandbox_status(live_sandbox, booking_id) == "approved"
     entry = AuditEntry.objects.get(object_id=booking_id, action=AuditEntry.Action.BOOKING_STATUS)
     assert entry.result == AuditEntry.Result.FAILED

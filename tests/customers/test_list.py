@@ -217,8 +217,10 @@ def test_last_page_has_no_next_link(live_sandbox, reception_client):
     assert shown_ids(response) == ids
     assert shown_totals(response) == ((last - 1) * 100 + 1, total, total)
     page = response.content.decode()
-    assert '<span class="button small" aria-disabled="true">Next \u203a</span>' in page
-    assert '<span class="button small" aria-disabled="true">Last »</span>' in page
+    next_label = '<a class="button small" id="customer-table-next" role="link" aria-disabled="true"'
+    assert next_label + ' tabindex="0">Next \u203a</a>' in page
+    last_label = '<a class="button small" id="customer-table-last" role="link" aria-disabled="true"'
+    assert last_label + ' tabindex="0">Last »</a>' in page
 
 
 # --- bad query parameters are corrected, never a 500 --------------------------------------------

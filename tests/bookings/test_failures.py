@@ -1,0 +1,268 @@
+"""Booking screens when LatePoint fails: what staff are told, what is kept, what is audited.
+
+Faults are real (the sandbox's fault switch). Each test takes its own bookings.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from bookings.models import CheckIn, StatusChange
+from frontoffice.models import AuditEntry
+from tests.bookings.conftest import sandbox_status
+
+API = "/wp-json/latepoint-api/v1"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+MAYBE = "LatePoint may have applied it; check the booking before trying again"
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    switches: dict
+    status: int
+    title: str
+    maybe_applied: bool = False
+
+
+FAULTS = [
+    Fault("unavailable", {"unavailable": True}, 503, "LatePoint is unavailable"),
+    Fault("error", {"error_rate": 1}, 502, "LatePoint had a problem"),
+    Fault("rate-limited", {"rate_limit": 1}, 429, "LatePoint is busy"),
+    Fault("garbled", {"malformed_rate": 1}, 502, "LatePoint sent an unreadable answer", True),
+    Fault("slow", {"latency_ms": 1500}, 504, "LatePoint is slow to answer", True),
+]
+
+
+@pytest.fixture(params=FAULTS, ids=[f.name for f in FAULTS])
+def fault_kind(request, live_sandbox, settings) -> Fault:
+    if request.param.name == "slow":
+        settings.LATEPOINT_TIMEOUT = 0.5  # well under the 1.5 s LatePoint takes
+    return request.param
+
+
+def switch_on(sandbox, fault: Fault) -> None:
+    sandbox.set_faults(**fault.switches)
+    if fault.name == "rate-limited":
+        # The one request a minute is spent: the front office's next call is refused.
+        status, _ = sandbox.request("GET", f"{API}/status")
+        assert status == 200
+
+
+def cancel(client, booking_id: int, reason: str):
+    data = {
+        "to_status": "cancelled",
+        "reason": reason,
+        "confirmed": "yes",
+        "seen_status": "approved",
+    }
+    return client.post(f"/bookings/{booking_id}/status/", data)
+
+
+# --- a status change whose write fails -----------------------------------------------------
+
+
+def test_a_failed_status_write_says_what_happened(
+    live_sandbox, reception_client, take_booking, fault_kind
+):
+    fault = fault_kind
+    booking_id = take_booking("approved")
+    assert reception_client.get(f"/bookings/{booking_id}/").status_code == 200  # now cached
+    switch_on(live_sandbox, fault)
+    reason = f"Flu <{fault.name}> & will rebook"
+
+    response = cancel(reception_client, booking_id, reason)
+
+    live_sandbox.reset_faults()
+    text = response.content.decode()
+    assert response.status_code == fault.status
+    assert f"<strong>{fault.title}</strong>" in text
+    assert f">{html.escape(reason)}</textarea>" in text  # what was typed is kept
+    if fault.maybe_applied:
+        assert MAYBE in text
+        assert "Nothing was changed" not in text
+        # No blind retry: the way on is to look at the booking.
+        assert 'name="confirmed"' not in text
+        assert "<textarea" in text and "readonly" in text
+        assert f'href="/bookings/{booking_id}/">Check the booking</a>' in text
+    else:
+        assert "Nothing was changed." in text
+        assert MAYBE not in text
+        assert 'name="confirmed" value="yes"' in text  # ready to be sent again
+        assert sandbox_status(live_sandbox, booking_id) == "approved"
+    if fault.status == 429:
+        assert int(response["Retry-After"]) > 0
+        assert f"Try again in {response['Retry-After']} seconds." in text
+    entry = AuditEntry.objects.get(object_id=booking_id, action=AuditEntry.Action.BOOKING_STATUS)
+    assert entry.result == AuditEntry.Result.FAILED
+    assert entry.error
+    assert entry.changes["reason"] == reason
+
+
+# --- a status change whose booking cannot be read first -------------------------------------
+
+
+def test_a_status_change_that_cannot_read_the_booking_is_audited(
+    live_sandbox, reception_client, take_booking
+):
+    booking_id = take_booking("approved")
+    page = reception_client.get(f"/bookings/{booking_id}/status/?to_status=cancelled")
+    assert page.status_code == 200
+    cache.clear()  # opened a while ago: the booking must be read again
+    live_sandbox.set_faults(unavailable=True)
+
+    response = cancel(reception_client, booking_id, "Moved away")
+
+    live_sandbox.reset_faults()
+    text = response.content.decode()
+    assert response.status_code == 503
+    assert "Nothing was changed." in text
+    assert ">Moved away</textarea>" in text
+    entry = AuditEntry.objects.get(object_id=booking_id, action=AuditEntry.Action.BOOKING_STATUS)
+    assert entry.result == AuditEntry.Result.FAILED
+    assert entry.username == "rita"
+    assert entry.error.startswith("The booking could not be read from LatePoint")
+    assert entry.changes == {
+        "status": {"before": "approved", "after": "cancelled"},
+        "reason": "Moved away",
+    }
+    change = StatusChange.objects.get(booking_id=booking_id)
+    assert (change.from_status, change.to_status, change.result) == (
+        "approved",
+        "cancelled",
+        "failed",
+    )
+    assert sandbox_status(live_sandbox, booking_id) == "approved"
+    # Once LatePoint answers, the booking page lists the failed attempt.
+    page = reception_client.get(f"/bookings/{booking_id}/").content.decode()
+    assert "could not be read from LatePoint" in page
+
+
+def test_an_unconfirmed_status_post_is_not_audited(live_sandbox, reception_client, take_booking):
+    booking_id = take_booking("approved")
+    live_sandbox.set_faults(unavailable=True)
+    response = reception_client.post(
+        f"/bookings/{booking_id}/status/", {"to_status": "completed", "seen_status": "approved"}
+    )
+    live_sandbox.reset_faults()
+    assert response.status_code == 503
+    assert not AuditEntry.objects.filter(object_id=booking_id).exists()
+
+
+# --- check-in and undo under a fault ---------------------------------------------------------
+
+
+def row_post(client, booking_id: int, action: str):
+    return client.post(
+        f"/bookings/{booking_id}/{action}/",
+        {"next": "/"},
+        **HTMX,
+        HTTP_HX_TARGET=f"today-row-{booking_id}",
+    )
+
+
+def test_a_check_in_under_a_fault_keeps_the_row(live_sandbox, reception_client, take_booking):
+    booking_id = take_booking("approved", "today")
+    board = reception_client.get("/").content.decode()
+    assert f'id="row-error-{booking_id}"' in board  # the slot the message goes to
+    cache.clear()
+    live_sandbox.set_faults(unavailable=True)
+
+    response = row_post(reception_client, booking_id, "check-in")
+    plain = reception_client.post(f"/bookings/{booking_id}/check-in/", {"next": "/"})
+
+    live_sandbox.reset_faults()
+    text = response.content.decode()
+    assert response.status_code == 503
+    # The message lands in the row's error slot; the row and its button stay as they were.
+    assert response["HX-Retarget"] == f"#row-error-{booking_id}"
+    assert response["HX-Reswap"] == "innerHTML"
+    assert "<tr" not in text and "<div" not in text
+    assert "Nothing was changed: the arrival was not recorded." in text
+    assert "LatePoint is unavailable" in text
+    assert "Try again" in text
+    assert "board-changed" not in response.get("HX-Trigger", "")
+    # Without JavaScript: our page says the same, with the way back to the board.
+    shown = plain.content.decode()
+    assert plain.status_code == 503
+    assert "Nothing was changed: the arrival was not recorded." in shown
+    assert 'href="/">Try again</a>' in shown
+    assert not CheckIn.objects.filter(booking_id=booking_id).exists()
+    entries = AuditEntry.objects.filter(object_id=booking_id, action=AuditEntry.Action.CHECK_IN)
+    assert [e.result for e in entries] == ["failed", "failed"]
+    assert entries[0].error.startswith("The booking could not be read from LatePoint")
+    # With LatePoint back, the same button works.
+    assert row_post(reception_client, booking_id, "check-in").status_code == 200
+    assert CheckIn.objects.get(booking_id=booking_id).is_active
+
+
+def test_an_undo_under_a_fault_keeps_the_check_in(live_sandbox, reception_client, take_booking):
+    booking_id = take_booking("approved", "today")
+    assert row_post(reception_client, booking_id, "check-in").status_code == 200
+    cache.clear()
+    live_sandbox.set_faults(error_rate=1)
+
+    response = row_post(reception_client, booking_id, "check-in/undo")
+    plain = reception_client.post(f"/bookings/{booking_id}/check-in/undo/", {"next": "/"})
+
+    live_sandbox.reset_faults()
+    assert response.status_code == 502
+    assert response["HX-Retarget"] == f"#row-error-{booking_id}"
+    text = response.content.decode()
+    assert "Nothing was changed: the check-in still stands." in text
+    assert plain.status_code == 502
+    assert "Nothing was changed: the check-in still stands." in plain.content.decode()
+    assert CheckIn.objects.get(booking_id=booking_id).is_active
+    undo = AuditEntry.objects.filter(
+        object_id=booking_id, action=AuditEntry.Action.CHECK_IN_UNDO
+    ).values_list("result", flat=True)
+    assert list(undo) == ["failed", "failed"]
+    # With LatePoint back, the undo goes through and the row offers check-in again.
+    row = row_post(reception_client, booking_id, "check-in/undo")
+    assert row.status_code == 200
+    assert f'hx-post="/bookings/{booking_id}/check-in/"' in row.content.decode()
+    assert not CheckIn.objects.get(booking_id=booking_id).is_active
+
+
+def test_a_check_in_under_a_rate_limit_says_when_to_retry(
+    live_sandbox, reception_client, take_booking
+):
+    booking_id = take_booking("approved", "today")
+    cache.clear()
+    switch_on(live_sandbox, FAULTS[2])
+
+    response = row_post(reception_client, booking_id, "check-in")
+
+    live_sandbox.reset_faults()
+    assert response.status_code == 429
+    seconds = response["Retry-After"]
+    text = response.content.decode()
+    assert f"Try again in {seconds} seconds." in text
+    assert "Nothing was changed: the arrival was not recorded." in text
+    assert not CheckIn.objects.filter(booking_id=booking_id).exists()
+
+
+# --- the risk badge -----------------------------------------------------------------------
+
+
+def test_the_badge_of_a_customer_latepoint_does_not_have(live_sandbox, reception_client):
+    for query in ("", "?detail=1"):
+        response = reception_client.get(f"/bookings/badge/99999999/{query}", **HTMX)
+        assert response.status_code == 200
+        assert response.content.decode().strip() == ""  # nothing to warn about
+
+
+def test_the_badge_when_latepoint_fails_says_risk_unknown(
+    live_sandbox, reception_client, take_booking
+):
+    with live_sandbox.db() as conn:
+        customer_id = conn.execute("SELECT id FROM sandbox_customer LIMIT 1").fetchone()["id"]
+    live_sandbox.set_faults(unavailable=True)
+    response = reception_client.get(f"/bookings/badge/{customer_id}/", **HTMX)
+    live_sandbox.reset_faults()
+    assert response.status_code == 200
+    assert "Risk unknown (LatePoint did not answer)" in response.content.decode()
