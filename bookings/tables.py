@@ -12,6 +12,7 @@ import django_tables2 as tables
 
 from bookings.forms import filters_query
 from bookings.services import BookingFilters
+from frontoffice.tables import cell_classes
 
 #: Column name -> the API's sort field it orders by.
 SORTABLE_COLUMNS = {
@@ -43,50 +44,39 @@ def sort_links(filters: BookingFilters) -> dict[str, dict[str, Any]]:
 
 
 class BookingTable(tables.Table):
-    start = tables.TemplateColumn(
-        template_name="bookings/cells/start.html", verbose_name="When", orderable=False
-    )
-    code = tables.TemplateColumn(
-        template_name="bookings/cells/code.html", verbose_name="Booking", orderable=False
-    )
+    start = tables.TemplateColumn(template_name="bookings/cells/start.html", verbose_name="When")
+    code = tables.TemplateColumn(template_name="bookings/cells/code.html", verbose_name="Booking")
     customer = tables.TemplateColumn(
-        template_name="bookings/cells/customer.html", verbose_name="Customer", orderable=False
+        template_name="bookings/cells/customer.html", verbose_name="Customer"
     )
-    service = tables.TemplateColumn(
-        "{{ record.service.name|default:'—' }}", verbose_name="Service", orderable=False
-    )
+    service = tables.TemplateColumn("{{ record.service.name|default:'—' }}", verbose_name="Service")
     agent = tables.TemplateColumn(
         "{{ record.agent.display_name|default:'—' }}",
         verbose_name="Agent",
-        orderable=False,
-        attrs={"th": {"class": "fold-tablet"}, "td": {"class": "fold-tablet"}},
+        attrs=cell_classes("fold-tablet"),
     )
     location = tables.TemplateColumn(
         "{{ record.location.name|default:'—' }}",
         verbose_name="Location",
-        orderable=False,
-        attrs={"th": {"class": "fold-tablet"}, "td": {"class": "fold-tablet"}},
+        attrs=cell_classes("fold-tablet"),
     )
     status = tables.TemplateColumn(
-        template_name="bookings/cells/status.html", verbose_name="Status", orderable=False
+        template_name="bookings/cells/status.html", verbose_name="Status"
     )
     payment = tables.TemplateColumn(
         template_name="bookings/cells/payment.html",
         verbose_name="Payment",
-        orderable=False,
-        attrs={"th": {"class": "fold-tablet"}, "td": {"class": "fold-tablet"}},
+        attrs=cell_classes("fold-tablet"),
     )
     price = tables.TemplateColumn(
         "{% load booking_tags %}{{ record.price|money|default:'—' }}",
         verbose_name="Price",
-        orderable=False,
-        attrs={"th": {"class": "num fold-phone"}, "td": {"class": "num fold-phone"}},
+        attrs=cell_classes("num", "fold-phone"),
     )
     created = tables.TemplateColumn(
         "{% if record.created_at %}{{ record.created_at|date:'M j, Y' }}{% else %}—{% endif %}",
         verbose_name="Created",
-        orderable=False,
-        attrs={"th": {"class": "fold-wide"}, "td": {"class": "fold-wide"}},
+        attrs=cell_classes("fold-wide"),
     )
 
     def __init__(self, data, *, sort_links: dict[str, dict[str, Any]] | None = None, **kwargs):

@@ -6,6 +6,7 @@ Thin views: they read the request, call `bookings.services`, and render one temp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from bookings.forms import (
     corrected_data,
     filters_query,
 )
+from bookings.models import CheckIn
 from bookings.tables import BookingTable, sort_links
 from frontoffice.http import HtmxHttpRequest, same_site_url
 from frontoffice.middleware import describe_upstream_error
@@ -172,12 +174,22 @@ def _checkin_unreadable(
     return response
 
 
-@require_POST
-def booking_check_in(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
-    """Record the customer's arrival (the booking must be open and today)."""
+def _arrival_action(
+    request: HtmxHttpRequest,
+    booking_id: int,
+    act: Callable[[], tuple[Booking, CheckIn | None]],
+    *,
+    kept: str,
+    done: str,
+) -> HttpResponse:
+    """Run a check-in or its undo and answer with the board row, an error, or a redirect.
+
+    `act` returns the booking and its active check-in afterwards; `kept` says what stands when
+    LatePoint fails first, `done` is the success message.
+    """
     row = None
     try:
-        booking, checkin = services.booking_check_in(user=request.user, booking_id=booking_id)
+        booking, checkin = act()
         row = services.board_row(booking, checkin, now=timezone.now())
         error = ""
     except NotFound:
@@ -185,25 +197,37 @@ def booking_check_in(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     except CheckInError as exc:
         error = str(exc)
     except LatePointError as exc:
-        return _checkin_unreadable(request, booking_id, exc, kept="the arrival was not recorded")
-    return _checkin_answer(request, booking_id, error=error, done="Checked in.", row=row)
+        return _checkin_unreadable(request, booking_id, exc, kept=kept)
+    return _checkin_answer(request, booking_id, error=error, done=done, row=row)
+
+
+@require_POST
+def booking_check_in(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
+    """Record the customer's arrival (the booking must be open and today)."""
+    return _arrival_action(
+        request,
+        booking_id,
+        lambda: services.booking_check_in(user=request.user, booking_id=booking_id),
+        kept="the arrival was not recorded",
+        done="Checked in.",
+    )
 
 
 @require_POST
 def booking_check_in_undo(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     """Undo the booking's check-in (the record stays, marked undone)."""
-    row = None
-    try:
+
+    def undo() -> tuple[Booking, None]:
         booking, _undone = services.booking_check_in_undo(user=request.user, booking_id=booking_id)
-        row = services.board_row(booking, None, now=timezone.now())
-        error = ""
-    except NotFound:
-        raise Http404("No such booking.") from None
-    except CheckInError as exc:
-        error = str(exc)
-    except LatePointError as exc:
-        return _checkin_unreadable(request, booking_id, exc, kept="the check-in still stands")
-    return _checkin_answer(request, booking_id, error=error, done="Check-in undone.", row=row)
+        return booking, None
+
+    return _arrival_action(
+        request,
+        booking_id,
+        undo,
+        kept="the check-in still stands",
+        done="Check-in undone.",
+    )
 
 
 # --- booking detail and status ----------------------------------------------------------------

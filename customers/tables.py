@@ -17,23 +17,20 @@ from django.utils.html import format_html
 
 from customers.filters import STATUS_LABELS
 from customers.templatetags.customer_tags import DASH, money, phone, tel_uri
+from frontoffice.tables import cell_classes
 
 SORT_NOTE = (
     "Newest customers first. LatePoint lists customers by the date they were created "
     "and cannot sort them by name."
 )
 
+
 DATE_FORMAT = "M j, Y"
 
 
-def _attrs(*classes: str) -> dict[str, dict[str, str]]:
-    names = " ".join(classes)
-    return {"th": {"class": names}, "td": {"class": names}}
-
-
-FOLD = _attrs("fold-tablet")
-NUM = _attrs("num")
-NUM_FOLD = _attrs("num", "fold-tablet")
+FOLD = cell_classes("fold-tablet")
+NUM = cell_classes("num")
+NUM_FOLD = cell_classes("num", "fold-tablet")
 
 
 def _day(value: date | datetime | None) -> str:

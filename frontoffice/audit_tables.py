@@ -127,17 +127,16 @@ def render_changes(changes: Any):
 
 
 class AuditTable(tables.Table):
-    created_at = tables.DateTimeColumn(verbose_name="When", format="Y-m-d H:i", orderable=False)
-    username = tables.Column(verbose_name="Who", orderable=False, empty_values=())
-    action = tables.Column(verbose_name="Action", orderable=False)
-    subject = tables.Column(verbose_name="What", orderable=False, empty_values=(), accessor="pk")
+    created_at = tables.DateTimeColumn(verbose_name="When", format="Y-m-d H:i")
+    username = tables.Column(verbose_name="Who", empty_values=())
+    action = tables.Column(verbose_name="Action")
+    subject = tables.Column(verbose_name="What", empty_values=(), accessor="pk")
     changes = tables.Column(
         verbose_name="Changes",
-        orderable=False,
         empty_values=(),
         attrs={"td": {"class": "audit-changes-cell"}},
     )
-    result = tables.Column(verbose_name="Result", orderable=False)
+    result = tables.Column(verbose_name="Result")
 
     class Meta:
         model = AuditEntry

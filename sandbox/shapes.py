@@ -95,26 +95,14 @@ def customer_detail(c: Customer) -> dict:
 
 
 def customer_created(c: Customer) -> dict:
-    """POST /customers (seeds/002)."""
+    """POST /customers (seeds/002): the detail shape, plus what the create page adds, with the
+    WordPress user id under that page's name for it."""
+    data = customer_detail(c)
+    data["wp_user_id"] = data.pop("wordpress_user_id")
     return {
-        "id": c.pk,
-        "first_name": c.first_name,
-        "last_name": c.last_name,
-        "email": c.email,
-        "phone": c.phone,
-        "status": c.status,
+        **data,
         "customer_code": f"CUST-{timezone.localtime(c.created_at).year}-{c.pk:03d}",
-        "avatar_url": c.avatar_url or AVATAR_DEFAULT,
-        "date_of_birth": c.date_of_birth.isoformat() if c.date_of_birth else None,
-        "gender": c.gender or None,
-        "address": address(c),
-        "is_guest": c.is_guest,
         "custom_fields": dict(c.custom_fields or {}),
-        "notes": c.notes,
-        "admin_notes": c.admin_notes,
-        "created_at": iso_z(c.created_at),
-        "updated_at": iso_z(c.updated_at),
-        "wp_user_id": c.wordpress_user_id,
         "welcome_email_sent": False,
     }
 
