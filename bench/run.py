@@ -1,12 +1,16 @@
-"""Page-speed benchmark: the front office against a seeded sandbox that answers slowly.
+"""Benchmarks (`make bench`): page speed against a slow LatePoint, then five desks on one key.
 
-Starts a sandbox (500 customers, SANDBOX_LATENCY_MS=150 by default) on a free port, runs the
-front office in this process with Django's test client (production settings, an empty
-local-memory cache and a throwaway database), signs in as a manager and renders each page
-once on a cold cache, then three times from the cache (reporting the median). Prints a
+Page speed: starts a sandbox (500 customers, SANDBOX_LATENCY_MS=150 by default) on a free
+port, runs the front office in this process with Django's test client (production settings,
+an empty local-memory cache and a throwaway database), signs in as a manager and renders each
+page once on a cold cache, then three times from the cache (reporting the median). Prints a
 table and writes bench/results/latest.json. Targets: bench/README.md.
 
     make bench                      # or: .venv/bin/python bench/run.py [--latency-ms 150]
+
+`make bench` also runs the "five desks on one key" scenario (bench/five_desks.py): five
+scripted receptionists on one rate-limited key for three minutes. Run just one with
+`--scenario page-speed` or `--scenario five-desks [--minutes N] [--desks N]`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -82,13 +87,45 @@ def measure(client, path: str) -> dict:
     }
 
 
+SCENARIOS = ("page-speed", "five-desks", "all")
+
+
 def main() -> int:
+    import five_desks
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="all",
+        help="page-speed, five-desks, or both (all, the default)",
+    )
     parser.add_argument("--latency-ms", type=int, default=150)
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--profile-id", type=int, default=1, help="customer for the profile page")
+    five_desks.add_arguments(parser)
     args = parser.parse_args()
 
+    runs = []
+    if args.scenario in ("page-speed", "all"):
+        runs.append(page_speed)
+    if args.scenario in ("five-desks", "all"):
+        runs.append(five_desks.run)
+    status = 0
+    for number, scenario in enumerate(runs):
+        if number:
+            print("\n" + "=" * 72 + "\n", flush=True)
+        try:
+            status = scenario(args) or status
+        except Exception:  # one scenario's crash does not hide the other's results
+            if len(runs) == 1:
+                raise
+            traceback.print_exc()
+            status = 1
+    return status
+
+
+def page_speed(args) -> int:
     from tests.conftest import PASSWORD, start_sandbox, stop_sandbox
 
     with tempfile.TemporaryDirectory(prefix="frontoffice-bench-") as tmp:
@@ -105,9 +142,9 @@ def main() -> int:
             user = User.objects.create_user(username="bench-manager", password=PASSWORD)
             user.groups.add(Group.objects.get(name="Manager"))
             client = Client()
-            if not client.login(username="bench-manager", password=PASSWORD):
-                print("Could not sign in.", file=sys.stderr)
-                return 1
+            # force_login: the sign-in backend (django-axes) wants the request authenticate()
+            # is given, which Client.login() does not pass.
+            client.force_login(user)
 
             pages = [
                 ("customer list", "/customers/"),

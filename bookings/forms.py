@@ -10,14 +10,10 @@ from datetime import timedelta
 from django import forms
 from django.http import QueryDict
 
-from bookings.services import (
-    CANCEL_REASON_MAX,
-    PAYMENT_STATUSES,
-    SORT_FIELDS,
-    BookingFilters,
-    ReferenceData,
-)
+from bookings.services.listing import PAYMENT_STATUSES, SORT_FIELDS, BookingFilters
+from bookings.services.status import CANCEL_REASON_MAX
 from frontoffice.formatting import status_label
+from frontoffice.reference import ReferenceData
 from latepoint.models import BookingStatus
 
 STATUS_CHOICES = [(status.value, status_label(status)) for status in BookingStatus]

@@ -11,7 +11,7 @@ from typing import Any
 import django_tables2 as tables
 
 from bookings.forms import filters_query
-from bookings.services import BookingFilters
+from bookings.services.listing import BookingFilters
 from frontoffice.tables import cell_classes
 
 #: Column name -> the API's sort field it orders by.
@@ -69,7 +69,7 @@ class BookingTable(tables.Table):
         attrs=cell_classes("fold-tablet"),
     )
     price = tables.TemplateColumn(
-        "{% load booking_tags %}{{ record.price|money|default:'—' }}",
+        "{% load formatting %}{{ record.price|money }}",
         verbose_name="Price",
         attrs=cell_classes("num", "fold-phone"),
     )

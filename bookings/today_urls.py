@@ -1,5 +1,5 @@
 from django.urls import path
 
-from bookings import views
+from bookings import today_views
 
-urlpatterns = [path("", views.today, name="today")]
+urlpatterns = [path("", today_views.today, name="today")]

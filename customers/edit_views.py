@@ -14,43 +14,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from customers import services
-from customers.forms import (
-    CustomerForm,
-    editable_custom_keys,
-    load_snapshot,
-    sign_snapshot,
-    snapshot_customer_id,
-)
+from customers import save_errors, services
+from customers.forms import CustomerForm, editable_custom_keys
 from customers.services import EditConflict, customer_form_values, format_updated_at
-from frontoffice.middleware import describe_upstream_error
+from customers.snapshots import load_snapshot, sign_snapshot, snapshot_customer_id
+from frontoffice import writes
+from frontoffice.http import vary_on_htmx, wants_fragment
 from frontoffice.roles import is_manager
+from frontoffice.upstream_errors import UpstreamError
 from latepoint.errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    BadResponse,
-    Conflict,
-    Forbidden,
-    InvalidRequest,
     LatePointError,
     NotFound,
-    RateLimited,
-    ServerError,
-    Unauthorized,
 )
-from latepoint.models import Customer
+from latepoint.models import Customer, CustomerStatus
 
 TEMPLATE = "customers/form.html"
-
-#: API field names (as LatePoint reports them in errors) -> our form field names.
-_API_FIELD_ALIASES = {
-    "postal_code": "zipcode",
-    "zip": "zipcode",
-    "street": "address",
-    "dob": "date_of_birth",
-    "birthday": "date_of_birth",
-}
 
 
 def _form_options(request: HttpRequest) -> dict[str, bool]:
@@ -65,13 +43,14 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def _render(
-    request: HttpRequest, context: dict, *, status: int = 200, headers: dict | None = None
+    request: HttpRequest, context: dict, *, status: int = 200, error: UpstreamError | None = None
 ) -> TemplateResponse:
-    template = f"{TEMPLATE}#customer-form" if request.htmx else TEMPLATE
+    """The form page, or the form alone for HTMX; a save that failed upstream sets the status."""
+    template = f"{TEMPLATE}#customer-form" if wants_fragment(request) else TEMPLATE
+    if error is not None:
+        status = error.status
     response = TemplateResponse(request, template, context, status=status)
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
+    return error.apply_headers(response) if error is not None else response
 
 
 def _context(
@@ -90,93 +69,40 @@ def _context(
         "is_edit": customer is not None,
         "action_url": action,
         "cancel_url": cancel,
-        "is_blocked": original_status == "blocked",
+        "is_blocked": original_status == CustomerStatus.BLOCKED,
         "conflict": None,
         "notice": "",
         **extra,
     }
 
 
-# --- upstream failures ---------------------------------------------------------------------
-
-
-def _form_field_for(api_name: str, form: CustomerForm) -> str | None:
-    """Our form field for an API error key such as `email`, `customer.email`, `custom_fields.x`."""
-    key = api_name.strip()
-    for prefix in ("customer.", "customer[", "address.", "address["):
-        if key.startswith(prefix):
-            key = key[len(prefix) :].rstrip("]")
-    for prefix in ("custom_fields.", "custom_fields["):
-        if key.startswith(prefix):
-            key = "custom_" + key[len(prefix) :].rstrip("]")
-    key = _API_FIELD_ALIASES.get(key, key)
-    return key if key in form.fields and not form.fields[key].widget.is_hidden else None
-
-
-def _failure(exc: LatePointError, *, creating: bool) -> tuple[str, int, dict]:
-    """(message, HTTP status, headers) for a save that failed upstream.
-
-    The status is the one every screen uses for that failure (the error middleware's); the
-    message says what happened to this save and what to do next.
-    """
-    status = describe_upstream_error(exc)[0]
-    what = "The customer was not created" if creating else "Your changes were not saved"
-    check = (
-        "search the customer list for this email"
-        if creating
-        else "open the customer's profile to check"
-    )
-    if isinstance(exc, RateLimited):
-        wait = int(exc.retry_after) if exc.retry_after else None
-        when = f"in {wait} seconds" if wait else "in a minute"
-        headers = {"Retry-After": str(wait)} if wait else {}
-        return f"LatePoint is busy (too many requests). {what}. Try again {when}.", status, headers
-    if isinstance(exc, APITimeoutError):
-        message = (
-            "LatePoint took too long to answer, so the save may or may not have gone through: "
-            f"{check} before saving again."
-        )
-    elif isinstance(exc, APIConnectionError):
-        message = f"LatePoint could not be reached. {what}. Try again in a moment."
-    elif isinstance(exc, ServerError):
-        message = f"LatePoint had a problem. {what}. Try again in a moment."
-    elif isinstance(exc, Unauthorized | Forbidden):
-        message = f"{exc.user_message} {what}. Ask an administrator to check the API key."
-    elif isinstance(exc, BadResponse):
-        message = (
-            "LatePoint's answer could not be read, so the save may or may not have gone "
-            f"through: {check} before saving again."
-        )
+def _settle_failed(request: HttpRequest, token: str | None, exc: LatePointError) -> None:
+    """After a failed write: the form may be sent again; if the write may have landed, a
+    resubmit first looks for its result."""
+    if save_errors.nothing_written(exc):
+        writes.release(request, token)
     else:
-        message = f"{exc.user_message} {what}."
-    return message, status, {}
+        writes.unknown(request, token)
 
 
-def _apply_upstream_error(form: CustomerForm, exc: LatePointError, *, creating: bool) -> tuple:
-    """Put an upstream refusal on the form's fields; returns (status, headers)."""
-    if isinstance(exc, APIError) and exc.is_duplicate_email and "email" in form.fields:
-        form.add_error("email", "Another customer already uses this email address.")
-        return 200, {}
-    if isinstance(exc, InvalidRequest | Conflict):
-        placed = False
-        for api_name, message in exc.field_errors.items():
-            name = _form_field_for(str(api_name), form)
-            if name:
-                form.add_error(name, str(message))
-                placed = True
-        if not placed:
-            detail = f": {exc.message}" if exc.message else "."
-            form.add_error(None, f"LatePoint did not accept the data{detail}")
-        return 200, {}
-    message, status, headers = _failure(exc, creating=creating)
-    form.add_error(None, message)
-    return status, headers
+def _repeat(request: HttpRequest, claim: writes.Claim, form: CustomerForm, context: dict):
+    """A second submit of a form already sent: land where the first did, never write again."""
+    if claim.url:
+        messages.info(request, "This form was already sent. " + claim.message)
+        return _redirect(request, claim.url)
+    form.add_error(
+        None,
+        "This form is still being saved from an earlier click. Wait a moment, then open the "
+        "customer to check before saving again.",
+    )
+    return _render(request, context, status=409)
 
 
 # --- create ------------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_htmx
 def customer_create(request: HttpRequest) -> HttpResponse:
     options = _form_options(request)
     if request.method != "POST":
@@ -186,13 +112,33 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST, **options)
     if not form.is_valid():
         return _render(request, _context(request, form))
+    token = request.POST.get("submit_token")
+    claim = writes.claim(request, token)
+    if claim is not None and not claim.first:
+        return _repeat(request, claim, form, _context(request, form))
+    if claim is not None and claim.after_unknown:
+        # This form was sent before and LatePoint's answer was lost: was it created then?
+        earlier = services.created_earlier(form.all_values())
+        if earlier is not None:
+            done = f"Customer {earlier.full_name} was created by your earlier save."
+            url = reverse("customers:detail", args=[earlier.id])
+            writes.finish(request, token, url=url, message=done)
+            messages.success(request, done)
+            return _redirect(request, url)
     try:
-        customer = services.customer_create(user=request.user, data=form.all_values())
+        result = services.customer_create(user=request.user, data=form.all_values())
     except LatePointError as exc:
-        status, headers = _apply_upstream_error(form, exc, creating=True)
-        return _render(request, _context(request, form), status=status, headers=headers)
-    messages.success(request, f"Customer {customer.full_name or form.value_text('email')} created.")
-    return _redirect(request, reverse("customers:detail", args=[customer.id]))
+        _settle_failed(request, token, exc)
+        error = save_errors.apply_upstream_error(form, exc, creating=True)
+        return _render(request, _context(request, form), error=error)
+    customer = result.customer
+    done = f"Customer {customer.full_name or form.value_text('email')} created."
+    if result.confirmed_after_failure:
+        done += " (LatePoint's answer was lost; reading it back shows the customer.)"
+    url = reverse("customers:detail", args=[customer.id])
+    writes.finish(request, token, url=url, message=done)
+    messages.success(request, done)
+    return _redirect(request, url)
 
 
 # --- edit --------------------------------------------------------------------------------------
@@ -240,6 +186,7 @@ def _conflict_rows(form: CustomerForm, conflict: EditConflict, original: dict, s
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_htmx
 def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     options = _form_options(request)
     if request.method != "POST":
@@ -284,38 +231,64 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
         messages.info(request, "Nothing was changed.")
         return _redirect(request, reverse("customers:detail", args=[customer_id]))
 
+    token = request.POST.get("submit_token")
+    claim = writes.claim(request, token)
+    if claim is not None and not claim.first:
+        return _repeat(request, claim, form, _context(request, form, _stub(customer_id, original)))
+    try:
+        # One writer at a time for this customer, in every process: a save that comes second
+        # finds the first one's change below and shows the conflict instead of overwriting it.
+        with writes.record_lock("customer", customer_id):
+            return _save_edit(request, form, customer_id, original, changes, options, token)
+    except writes.RecordBusy as busy:
+        writes.release(request, token)
+        form.add_error(None, busy.user_message)
+        return _render(request, _context(request, form, _stub(customer_id, original)), status=409)
+
+
+def _save_edit(request, form, customer_id, original, changes, options, token) -> HttpResponse:
+    """The conflict check and the write of one edit (under the customer's lock)."""
     try:
         conflict = services.customer_edit_conflict(
             customer_id=customer_id, original=original, custom_keys=form.custom_keys
         )
     except NotFound:
+        writes.release(request, token)
         raise Http404("No such customer.") from None
     except LatePointError as exc:
-        status, headers = _apply_upstream_error(form, exc, creating=False)
-        return _render(
-            request,
-            _context(request, form, _stub(customer_id, original)),
-            status=status,
-            headers=headers,
-        )
+        writes.release(request, token)
+        error = save_errors.apply_upstream_error(form, exc, creating=False)
+        return _render(request, _context(request, form, _stub(customer_id, original)), error=error)
 
-    if conflict.fields:
+    # A field already holding the value typed is no conflict: an earlier save of this form
+    # whose answer was lost, or a colleague making the very same change.
+    already = {n for n in conflict.fields if n in changes and conflict.current[n] == changes[n]}
+    if set(conflict.fields) - already:
+        writes.release(request, token)
         return _render_conflict(request, form, conflict, original, options)
+    changes = {n: v for n, v in changes.items() if n not in already}
+    if not changes:
+        done = "Customer saved: LatePoint already has these values."
+        url = reverse("customers:detail", args=[customer_id])
+        writes.finish(request, token, url=url, message=done)
+        messages.success(request, done)
+        return _redirect(request, url)
 
     try:
-        services.customer_update(
+        result = services.customer_update(
             user=request.user, customer_id=customer_id, original=original, changes=changes
         )
     except LatePointError as exc:
-        status, headers = _apply_upstream_error(form, exc, creating=False)
-        return _render(
-            request,
-            _context(request, form, conflict.customer),
-            status=status,
-            headers=headers,
-        )
-    messages.success(request, "Customer saved.")
-    return _redirect(request, reverse("customers:detail", args=[customer_id]))
+        _settle_failed(request, token, exc)
+        error = save_errors.apply_upstream_error(form, exc, creating=False)
+        return _render(request, _context(request, form, conflict.customer), error=error)
+    done = "Customer saved."
+    if result.confirmed_after_failure:
+        done += " (LatePoint's answer was lost; reading the customer back shows your changes.)"
+    url = reverse("customers:detail", args=[customer_id])
+    writes.finish(request, token, url=url, message=done)
+    messages.success(request, done)
+    return _redirect(request, url)
 
 
 def _stub(customer_id: int, original: dict[str, str]) -> Customer:

@@ -4,28 +4,34 @@ The same `CustomerForm` validates /customers/new/ and /customers/<id>/edit/. On 
 the values the form was opened with (`original`): a field the user left as it was is neither
 validated nor sent, so an old upstream value that predates these rules never blocks a save.
 
-The edit form also carries a signed snapshot of those original values and the customer's
-`updated_at`, so the save can tell whether someone else changed the customer meanwhile.
+The rules themselves are in `customers.validators`; the edit form's signed snapshot of its
+original values (`customers.snapshots`) lets the save tell whether someone else changed the
+customer meanwhile.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import phonenumbers
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
 from django_countries import countries
 
 from customers import custom_fields
 from customers.services.editing import CUSTOM_PREFIX
+from customers.validators import (
+    EMAIL_MAX,
+    collapse_spaces,
+    default_phone_region,
+    normalise_phone,
+    postal_code_error,
+    validate_date_of_birth,
+    validate_name,
+)
+from frontoffice import writes
+from latepoint.models import CustomerStatus
 
 GENDER_CHOICES = [
     ("", "Not given"),
@@ -42,110 +48,9 @@ EDIT_STATUS_CHOICES = [
     ("pending_verification", "Pending verification"),
     ("blocked", "Blocked"),
 ]
-BLOCKED = "blocked"
 
-NAME_MIN, NAME_MAX = 2, 50
-EMAIL_MAX = 100
-PHONE_MAX = 20
 NOTES_MAX = 1000
 CUSTOM_MAX = 255
-DEFAULT_MIN_AGE = 13
-
-#: Postal code formats for the countries whose format is well known. Others are not checked.
-POSTAL_CODE_FORMATS: dict[str, tuple[str, str]] = {
-    "US": (r"\d{5}(-\d{4})?", "5 digits, or ZIP+4 such as 10001-1234"),
-    "CA": (r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "letter-digit-letter digit-letter-digit, e.g. K1A 0B1"),
-    "GB": (r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", "a UK postcode such as SW1A 1AA"),
-    "DE": (r"\d{5}", "5 digits"),
-    "FR": (r"\d{5}", "5 digits"),
-    "ES": (r"(0[1-9]|[1-4]\d|5[0-2])\d{3}", "5 digits starting 01 to 52"),
-    "IT": (r"\d{5}", "5 digits"),
-    "UY": (r"\d{5}", "5 digits"),
-    "MX": (r"\d{5}", "5 digits"),
-    "AU": (r"\d{4}", "4 digits"),
-    "NL": (r"\d{4} ?[A-Z]{2}", "4 digits and 2 letters, e.g. 1012 AB"),
-    "BR": (r"\d{5}-?\d{3}", "8 digits, e.g. 01310-100"),
-    "AR": (r"([A-Z]\d{4}[A-Z]{3}|\d{4})", "4 digits, or a CPA such as C1425DKA"),
-    "BE": (r"\d{4}", "4 digits"),
-    "CH": (r"\d{4}", "4 digits"),
-    "AT": (r"\d{4}", "4 digits"),
-    "PT": (r"\d{4}-\d{3}", "4 digits, a hyphen and 3 digits, e.g. 1000-001"),
-    "SE": (r"\d{3} ?\d{2}", "5 digits, e.g. 114 55"),
-    "JP": (r"\d{3}-?\d{4}", "7 digits, e.g. 100-0001"),
-    "IN": (r"\d{6}", "6 digits"),
-}
-
-#: Separators allowed inside a name: space, hyphen, apostrophe (straight and typographic).
-_NAME_SEPARATORS = frozenset(" -'\u2019")
-
-
-def _collapse_spaces(value: str) -> str:
-    return re.sub(r"\s+", " ", value).strip()
-
-
-def _is_name_letter(char: str) -> bool:
-    # Letters of any script, plus the combining marks some scripts (and decomposed accents) use.
-    return unicodedata.category(char)[0] in {"L", "M"}
-
-
-def validate_name(value: str, label: str) -> str:
-    """The documented name rule; returns the cleaned name or raises ValidationError."""
-    name = unicodedata.normalize("NFC", _collapse_spaces(value))
-    if len(name) < NAME_MIN:
-        raise forms.ValidationError(f"{label} must be at least {NAME_MIN} characters.")
-    if len(name) > NAME_MAX:
-        raise forms.ValidationError(f"{label} must be at most {NAME_MAX} characters.")
-    if not all(_is_name_letter(ch) or ch in _NAME_SEPARATORS for ch in name):
-        raise forms.ValidationError(
-            f"{label} may contain only letters, spaces, hyphens and apostrophes."
-        )
-    if not _is_name_letter(name[0]) or not _is_name_letter(name[-1]):
-        raise forms.ValidationError(f"{label} must start and end with a letter.")
-    return name
-
-
-def normalise_phone(value: str, *, region: str) -> str:
-    """The phone number in E.164 (+15551234567), or ValidationError."""
-    try:
-        number = phonenumbers.parse(value, region or None)
-    except phonenumbers.NumberParseException:
-        raise forms.ValidationError(
-            "Enter a valid phone number, with the country code if it is not local."
-        ) from None
-    if not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError(
-            "This is not a valid phone number. Check the digits and the country code."
-        )
-    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if len(formatted) > PHONE_MAX:
-        raise forms.ValidationError(f"A phone number can have at most {PHONE_MAX} characters.")
-    return formatted
-
-
-def postal_code_error(zipcode: str, country: str) -> str | None:
-    """Why the postal code does not fit the country's format, or None when it fits or is unknown."""
-    known = POSTAL_CODE_FORMATS.get(country)
-    if not zipcode or not known:
-        return None
-    pattern, description = known
-    if re.fullmatch(pattern, zipcode.upper()):
-        return None
-    return f"This is not a valid postal code for {countries.name(country)}: expected {description}."
-
-
-def default_phone_region() -> str:
-    return str(getattr(settings, "FRONTOFFICE_PHONE_REGION", "") or "US").upper()
-
-
-def minimum_age() -> int:
-    return int(getattr(settings, "FRONTOFFICE_MIN_CUSTOMER_AGE", DEFAULT_MIN_AGE))
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
 
 
 def editable_custom_keys(*, show_sensitive: bool) -> list[str]:
@@ -155,47 +60,6 @@ def editable_custom_keys(*, show_sensitive: bool) -> list[str]:
         for key in custom_fields.configured_fields()
         if show_sensitive or not custom_fields.is_sensitive(key)
     ]
-
-
-# --- snapshot ------------------------------------------------------------------------------
-
-SNAPSHOT_SALT = "customers.edit.snapshot"
-
-
-def sign_snapshot(*, customer_id: int, values: Mapping[str, str], updated_at: str) -> str:
-    """A tamper-proof record of what the edit form was opened with."""
-    return signing.dumps(
-        {"id": customer_id, "values": dict(values), "updated_at": updated_at},
-        salt=SNAPSHOT_SALT,
-        compress=True,
-    )
-
-
-def load_snapshot(token: str, *, customer_id: int) -> dict[str, Any] | None:
-    """The snapshot's {"values", "updated_at"}, or None when missing, forged or for another id."""
-    try:
-        data = signing.loads(token or "", salt=SNAPSHOT_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("id") != customer_id:
-        return None
-    values = data.get("values")
-    if not isinstance(values, dict):
-        return None
-    return {
-        "values": {str(k): "" if v is None else str(v) for k, v in values.items()},
-        "updated_at": str(data.get("updated_at") or ""),
-    }
-
-
-def snapshot_customer_id(token: str) -> int | None:
-    """The customer id a snapshot was signed for (used by per-field validation)."""
-    try:
-        data = signing.loads(token or "", salt=SNAPSHOT_SALT)
-    except signing.BadSignature:
-        return None
-    customer_id = data.get("id") if isinstance(data, dict) else None
-    return customer_id if isinstance(customer_id, int) else None
 
 
 # --- the form --------------------------------------------------------------------------------
@@ -245,6 +109,8 @@ class CustomerForm(forms.Form):
     )
     snapshot = forms.CharField(required=False, widget=forms.HiddenInput)
     updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The form's one-time token: a second submit of it never writes again (frontoffice.writes).
+    submit_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     #: Fields the per-field validation endpoint answers for (custom fields are added per form).
     VALIDATED_FIELDS = (
@@ -275,6 +141,8 @@ class CustomerForm(forms.Form):
         if self.original is not None and "initial" not in kwargs:
             kwargs["initial"] = dict(self.original)
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submit_token", writes.new_token())
         self.is_edit = self.original is not None
         self.can_manage_status = can_manage_status
 
@@ -299,13 +167,13 @@ class CustomerForm(forms.Form):
         if self.can_manage_status:
             return
         del self.fields["confirm_block"]
-        if current == BLOCKED:
+        if current == CustomerStatus.BLOCKED:
             # Only a manager may unblock: the receptionist sees the status but cannot change it.
             status.disabled = True
             status.help_text = "Only a manager can unblock a customer."
         else:
             # Validation still knows "blocked" (to say why it is refused); the select omits it.
-            status.widget.choices = [c for c in choices if c[0] != BLOCKED]
+            status.widget.choices = [c for c in choices if c[0] != CustomerStatus.BLOCKED]
 
     def _add_custom_fields(self, *, show_sensitive: bool) -> None:
         # Receptionists neither see nor send sensitive fields.
@@ -381,28 +249,18 @@ class CustomerForm(forms.Form):
 
     def clean_date_of_birth(self) -> date | None:
         born = self.cleaned_data["date_of_birth"]
-        if born is None:
-            return None
-        today = timezone.localdate()
-        if born > today:
-            raise forms.ValidationError("The date of birth cannot be in the future.")
-        if born.year < 1900:
-            raise forms.ValidationError("Check the year of birth.")
-        age = minimum_age()
-        if born > _years_before(today, age):
-            raise forms.ValidationError(f"A customer must be at least {age} years old.")
-        return born
+        return None if born is None else validate_date_of_birth(born)
 
     def clean_status(self) -> str:
         status = self.cleaned_data["status"]
         before = (self.original or {}).get("status", "")
-        changes_block = status != before and BLOCKED in (status, before)
+        changes_block = status != before and CustomerStatus.BLOCKED in (status, before)
         if changes_block and not self.can_manage_status:
             raise forms.ValidationError("Only a manager can block or unblock a customer.")
         return status
 
     def clean_zipcode(self) -> str:
-        return _collapse_spaces(self.cleaned_data["zipcode"]).upper()
+        return collapse_spaces(self.cleaned_data["zipcode"]).upper()
 
     def clean_country(self) -> str:
         return (self.cleaned_data.get("country") or "").upper()
@@ -428,8 +286,8 @@ class CustomerForm(forms.Form):
         if (
             self.is_edit
             and "confirm_block" in self.fields
-            and status == BLOCKED
-            and before != BLOCKED
+            and status == CustomerStatus.BLOCKED
+            and before != CustomerStatus.BLOCKED
             and not cleaned.get("confirm_block")
         ):
             self.add_error(

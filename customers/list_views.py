@@ -5,24 +5,18 @@ from __future__ import annotations
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from customers import export, services
 from customers.filters import MORE_FILTERS, CustomerFilterForm, ListQuery
 from customers.tables import SORT_NOTE, CustomerTable
-from frontoffice.http import HtmxHttpRequest
-from frontoffice.middleware import describe_upstream_error
+from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.pagination import page_links
 from frontoffice.roles import is_manager, manager_required
-from latepoint.errors import LatePointError, RateLimited
+from frontoffice.upstream_errors import describe
+from latepoint.errors import LatePointError
 from latepoint.models import Customer, Page
-
-
-def _wants_fragment(request: HtmxHttpRequest) -> bool:
-    # A history restore (back button after the cache expired) needs the whole page.
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _fetch(query: ListQuery) -> Page[Customer]:
@@ -40,6 +34,7 @@ def _fetch(query: ListQuery) -> Page[Customer]:
 
 
 @require_GET
+@vary_on_htmx
 def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
     query = CustomerFilterForm(request.GET).list_query()
     context: dict = {
@@ -49,14 +44,12 @@ def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
         "export_url": reverse("customers:export") + query.querystring(page=None, per_page=None),
         "clear_url": reverse("customers:list"),
     }
-    status = 200
-    retry_after = None
+    error = None
     try:
         page = _fetch(query)
     except LatePointError as exc:
-        status, title, message = describe_upstream_error(exc)
-        context.update(error_title=title, error_message=message)
-        retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+        error = describe(exc)
+        context.update(error_title=error.title, error_message=error.message)
     else:
         context.update(
             page=page,
@@ -68,7 +61,8 @@ def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
     # After _fetch(): a page past the end has been corrected by then.
     context["list_url"] = reverse("customers:list") + query.querystring()
 
-    if _wants_fragment(request):
+    status = error.status if error else 200
+    if wants_fragment(request):
         response = TemplateResponse(
             request, "customers/list.html#customer-table", context, status=status
         )
@@ -79,9 +73,8 @@ def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
         form = CustomerFilterForm(query.params())
         context.update(form=form, more_fields=[form[name] for name in MORE_FILTERS])
         response = TemplateResponse(request, "customers/list.html", context, status=status)
-    if retry_after:
-        response["Retry-After"] = str(int(retry_after))
-    patch_vary_headers(response, ("HX-Request",))
+    if error:
+        error.apply_headers(response)
     return response
 
 

@@ -10,7 +10,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from customers.services.profile import (
     BOOKING_TABS,
@@ -20,7 +19,7 @@ from customers.services.profile import (
     customer_profile_get,
     parse_tab_request,
 )
-from frontoffice.http import HtmxHttpRequest
+from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from latepoint.errors import NotFound
 
 
@@ -65,13 +64,13 @@ def _tab_context(customer_id: int, tab: BookingTab) -> dict:
 
 def _not_found(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
     template = "customers/detail_not_found.html"
-    if request.htmx:
+    if wants_fragment(request):
         template += "#customer-missing"
     return TemplateResponse(request, template, {"customer_id": customer_id}, status=404)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
     """The profile. One upstream call; a second only when a tab other than upcoming is open."""
     wanted: TabRequest = parse_tab_request(request.GET)
@@ -99,10 +98,10 @@ def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateRespo
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def customer_bookings(request: HtmxHttpRequest, customer_id: int) -> HttpResponse:
     """One booking tab as a fragment for HTMX; without HTMX, the profile with that tab open."""
-    if not request.htmx:
+    if not wants_fragment(request):
         query = request.GET.urlencode()
         url = reverse("customers:detail", args=[customer_id])
         return HttpResponseRedirect(f"{url}?{query}#customer-bookings" if query else url)

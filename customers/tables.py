@@ -16,7 +16,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
 from customers.filters import STATUS_LABELS
-from customers.templatetags.customer_tags import DASH, money, phone, tel_uri
+from customers.templatetags.customer_tags import phone, tel_uri
+from frontoffice.formatting import DASH, format_money
 from frontoffice.tables import cell_classes
 
 SORT_NOTE = (
@@ -105,7 +106,7 @@ class CustomerTable(tables.Table):
         return "Guest" if value else "Registered"
 
     def render_total_spent(self, value: Any) -> str:
-        return money(value)
+        return format_money(value)
 
     def render_last_booking(self, value: date | None) -> str:
         return _day(value)

@@ -1,4 +1,6 @@
-"""Django's admin, for administrators (superusers) only: staff accounts, roles, the audit trail.
+"""Django's admin, for administrators (superusers) only: staff accounts, roles, the audit trail,
+and sign-in locks (django-axes' records: deleting a user name's or an address's access attempts
+unlocks it).
 
 The sign-in middleware already refuses /admin/ to anyone but a superuser; these classes refuse
 again, so a staff flag or a stray permission never opens them.
@@ -6,6 +8,8 @@ again, so a staff flag or a stray permission never opens them.
 
 from __future__ import annotations
 
+import axes.admin  # registers axes' admin classes, replaced below
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
@@ -85,11 +89,44 @@ class AuditEntryAdmin(SuperuserOnly, admin.ModelAdmin):
         return [field.name for field in self.model._meta.fields]
 
 
+class SignInRecordAdmin(SuperuserOnly):
+    """Axes' records are read and deleted here, never added or edited."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AccessAttemptAdmin(SignInRecordAdmin, axes.admin.AccessAttemptAdmin):
+    """Failed sign-ins within the lock period; deleting the rows of a user name or an address
+    unlocks it (search by either)."""
+
+    list_display = ("attempt_time", "username", "ip_address", "failures_since_start", "user_agent")
+
+
+class AccessLogAdmin(SignInRecordAdmin, axes.admin.AccessLogAdmin):
+    pass
+
+
+class AccessFailureLogAdmin(SignInRecordAdmin, axes.admin.AccessFailureLogAdmin):
+    pass
+
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
 admin.site.register(User, StaffAccountAdmin)
 admin.site.register(Group, RoleAdmin)
+for model, model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
 admin.site.site_header = "LatePoint Front Office: staff accounts"
 admin.site.site_title = "Front office admin"
-admin.site.index_title = "Staff accounts, roles and the audit trail"
+admin.site.index_title = "Staff accounts, roles, the audit trail and sign-in locks"
 admin.site.site_url = "/"

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from frontoffice.audit_tables import AuditFilterForm, AuditTable
-from frontoffice.http import HtmxHttpRequest
+from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.models import AuditEntry
 from frontoffice.roles import manager_required
 
@@ -17,6 +17,7 @@ PER_PAGE = 50
 
 @manager_required
 @require_GET
+@vary_on_htmx
 def audit_list(request: HtmxHttpRequest) -> TemplateResponse:
     form = AuditFilterForm(request.GET)
     entries = form.filter(AuditEntry.objects.all())
@@ -28,6 +29,6 @@ def audit_list(request: HtmxHttpRequest) -> TemplateResponse:
     table.page = table.paginator.get_page(request.GET.get("page"))
     context = {"form": form, "table": table}
     template = "frontoffice/audit.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#audit-table"
     return TemplateResponse(request, template, context)

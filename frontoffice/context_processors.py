@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from frontoffice import upstream_metrics
 from frontoffice.roles import is_manager, role_name
 
 
@@ -9,4 +10,13 @@ def frontoffice(request):
         "demo_mode": settings.DEMO_MODE,
         "user_is_manager": bool(user and is_manager(user)),
         "user_role": role_name(user) if user else "",
+        # Lazy: decided when the page is rendered, after the view has read what it shows.
+        "upstream_notice": _upstream_notice,
     }
+
+
+def _upstream_notice() -> str:
+    from frontoffice.middleware import stale_notice
+
+    metrics = upstream_metrics.current()
+    return stale_notice(metrics.stale_since if metrics else None)

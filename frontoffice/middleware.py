@@ -2,39 +2,45 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.http import http_date
 from django_htmx.http import HttpResponseClientRedirect, reswap
 
 from frontoffice import upstream_metrics
-from latepoint.errors import (
-    APIConnectionError,
-    APITimeoutError,
-    BadResponse,
-    Forbidden,
-    LatePointError,
-    NotFound,
-    RateLimited,
-    ServerError,
-    Unauthorized,
-)
+from frontoffice.http import HTMX_VARY, wants_fragment
+from frontoffice.upstream_errors import describe, error_page
+from latepoint.errors import LatePointError
 
 logger = logging.getLogger("frontoffice")
 
 
 class ServerTimingMiddleware:
-    """Adds `Server-Timing: upstream;dur=..;desc="N calls", app;dur=..` to every response."""
+    """Each request's upstream frame: its deadline, and what it cost and showed.
+
+    - Starts the request's upstream deadline (LATEPOINT_DEADLINE), which every call and retry
+      it makes must fit in.
+    - Adds `Server-Timing: upstream;dur=..;desc="N calls", app;dur=..` to every response.
+    - When a read was answered from an older copy because LatePoint did not answer, says so:
+      `X-Upstream-Stale` with the copy's time, and for an HTMX request an `upstreamNotice`
+      event (HX-Trigger-After-Settle) that shows or clears the page's notice (static/js/app.js).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         started = time.perf_counter()
-        metrics, token = upstream_metrics.begin()
+        metrics, token = upstream_metrics.begin(settings.LATEPOINT_DEADLINE)
         try:
             response = self.get_response(request)
         finally:
@@ -42,11 +48,46 @@ class ServerTimingMiddleware:
         total_ms = (time.perf_counter() - started) * 1000
         app_ms = max(total_ms - metrics.duration_ms, 0.0)
         calls = "call" if metrics.calls == 1 else "calls"
-        response["Server-Timing"] = (
+        timing = (
             f'upstream;dur={metrics.duration_ms:.1f};desc="{metrics.calls} {calls}", '
             f"app;dur={app_ms:.1f}"
         )
+        notice = stale_notice(metrics.stale_since)
+        if metrics.stale_since is not None:
+            timing += ', stale;desc="older copy shown"'
+            response["X-Upstream-Stale"] = http_date(metrics.stale_since)
+        response["Server-Timing"] = timing
+        if getattr(request, "htmx", False) and not response.streaming:
+            add_client_event(response, "upstreamNotice", {"text": notice}, after_settle=True)
         return response
+
+
+def stale_notice(stale_since: float | None) -> str:
+    """What a page says when it shows an older copy of LatePoint's data ("" when it does not)."""
+    if stale_since is None:
+        return ""
+    shown = timezone.localtime(datetime.fromtimestamp(stale_since, tz=UTC))
+    when = date_format(shown, "H:i")
+    if shown.date() != timezone.localdate():
+        when = date_format(shown, "j M") + " at " + when
+    return f"LatePoint is not answering: showing what it said at {when}."
+
+
+def add_client_event(response, name: str, detail: dict, *, after_settle: bool = False) -> None:
+    """Add one htmx event (HX-Trigger, or HX-Trigger-After-Settle), keeping any the view set
+    (a name list or a JSON object)."""
+    header = "HX-Trigger-After-Settle" if after_settle else "HX-Trigger"
+    current = response.get(header, "")
+    events: dict = {}
+    if current:
+        try:
+            parsed = json.loads(current)
+        except ValueError:
+            parsed = {item.strip(): None for item in current.split(",") if item.strip()}
+        if isinstance(parsed, dict):
+            events.update(parsed)
+    events[name] = detail
+    response[header] = json.dumps(events)
 
 
 #: Paths served to anyone: sign-in, health probes and static files.
@@ -90,29 +131,6 @@ class LoginRequiredMiddleware:
         return None
 
 
-def describe_upstream_error(exc: LatePointError) -> tuple[int, str, str]:
-    """(HTTP status, title, message) for each kind of upstream failure, for staff."""
-    if isinstance(exc, NotFound):
-        return 404, "Not found", exc.user_message
-    if isinstance(exc, RateLimited):
-        wait = int(exc.retry_after) if exc.retry_after else None
-        hint = f" Try again in {wait} seconds." if wait else " Try again in a moment."
-        return 429, "LatePoint is busy", "Too many requests were made to LatePoint." + hint
-    if isinstance(exc, APITimeoutError):
-        return 504, "LatePoint is slow to answer", exc.user_message
-    if isinstance(exc, APIConnectionError):
-        return 503, "LatePoint is unreachable", exc.user_message
-    if isinstance(exc, ServerError):
-        if exc.status == 503:
-            return 503, "LatePoint is unavailable", exc.user_message
-        return 502, "LatePoint had a problem", exc.user_message
-    if isinstance(exc, Unauthorized | Forbidden):
-        return 502, "LatePoint refused the front office", exc.user_message
-    if isinstance(exc, BadResponse):
-        return 502, "LatePoint sent an unreadable answer", exc.user_message
-    return 502, "LatePoint refused the request", exc.user_message
-
-
 class APIErrorMiddleware:
     """Turns an unhandled client error into a friendly page (or an HTMX fragment), never a 500."""
 
@@ -125,24 +143,15 @@ class APIErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, LatePointError):
             return None
-        status, title, message = describe_upstream_error(exception)
         logger.warning(
             "upstream failure on %s %s: %s", request.method, request.path, type(exception).__name__
         )
-        retry_after = getattr(exception, "retry_after", None)
-        context = {
-            "error_title": title,
-            "error_message": message,
-            "retry_url": request.get_full_path(),
-            "retry_after": retry_after,
-            "status": status,
-        }
-        is_htmx = bool(getattr(request, "htmx", False))
-        template = "includes/upstream_error.html" if is_htmx else "upstream_error.html"
-        response = TemplateResponse(request, template, context, status=status)
-        if retry_after:
-            response["Retry-After"] = str(int(retry_after))
-        if is_htmx:
+        fragment = wants_fragment(request)
+        response = error_page(
+            request, describe(exception), retry_url=request.get_full_path(), fragment=fragment
+        )
+        patch_vary_headers(response, HTMX_VARY)
+        if fragment:
             # Swap the error into the region the request was aimed at, whatever its status.
             reswap(response, "innerHTML")
         return response.render()

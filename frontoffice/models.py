@@ -44,3 +44,20 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.result}"
+
+
+class UpstreamBudget(models.Model):
+    """The request budget of one LatePoint API key, shared by every process (see budget.py).
+
+    Used when no Redis is configured: rows are changed only inside a transaction that holds the
+    row (PostgreSQL) or the database's write lock (SQLite), so every process sees one count.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    # Send times (epoch seconds) of the requests of the last minute, space-separated.
+    log = models.TextField(blank=True, default="")
+    # No request is sent before this time (epoch seconds): LatePoint answered 429.
+    blocked_until = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {len(self.log.split())} sent in the last minute"

@@ -6,19 +6,20 @@ start-up with a message that names it.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from frontoffice.demo import SANDBOX_API_KEY, SANDBOX_API_URL
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
-SANDBOX_API_KEY = "lp_test_frontoffice_sandbox"
-SANDBOX_API_URL = "http://127.0.0.1:8001/wp-json/latepoint-api/v1"
 
 
 def _setting(name: str, cast, default):
@@ -84,6 +85,22 @@ if not LATEPOINT_API_KEY:
 LATEPOINT_TIMEOUT = _setting("LATEPOINT_TIMEOUT", env.float, 10.0)
 if LATEPOINT_TIMEOUT <= 0:
     raise ImproperlyConfigured("Setting LATEPOINT_TIMEOUT must be a positive number of seconds.")
+# The total time one page may spend on LatePoint, retries and page walks included. Past it the
+# page shows its last good copy or an error page; the worker timeout (gunicorn.conf.py) is
+# always above it.
+LATEPOINT_DEADLINE = _setting("LATEPOINT_DEADLINE", env.float, 15.0)
+if not 1 <= LATEPOINT_DEADLINE <= 120:
+    raise ImproperlyConfigured("Setting LATEPOINT_DEADLINE must be between 1 and 120 seconds.")
+# The API key's requests a minute, shared by every desk and process (frontoffice.budget keeps a
+# safety margin below it), and the share kept free for pages a desk is waiting on.
+LATEPOINT_RATE_LIMIT = _setting("LATEPOINT_RATE_LIMIT", env.int, 60)
+if LATEPOINT_RATE_LIMIT < 1:
+    raise ImproperlyConfigured("Setting LATEPOINT_RATE_LIMIT must be 1 or more a minute.")
+LATEPOINT_INTERACTIVE_RESERVE = _setting("LATEPOINT_INTERACTIVE_RESERVE", env.float, 0.75)
+if not 0 <= LATEPOINT_INTERACTIVE_RESERVE < 1:
+    raise ImproperlyConfigured("Setting LATEPOINT_INTERACTIVE_RESERVE must be from 0 to 0.99.")
+# How long a read is kept to be shown (labelled) when LatePoint does not answer.
+LATEPOINT_STALE_TTL = _setting("LATEPOINT_STALE_TTL", env.int, 86400)
 
 # Seconds a cached upstream read stays fresh, per kind of resource. Writes invalidate.
 LATEPOINT_CACHE_TTL = {
@@ -92,6 +109,10 @@ LATEPOINT_CACHE_TTL = {
     "booking_list": _setting("LATEPOINT_CACHE_TTL_BOOKING_LIST", env.int, 30),
     "booking": _setting("LATEPOINT_CACHE_TTL_BOOKING", env.int, 60),
     "reference": _setting("LATEPOINT_CACHE_TTL_REFERENCE", env.int, 900),
+    # A customer's risk badge: risk changes slowly (edits through the front office refresh it).
+    "customer_summary": _setting("LATEPOINT_CACHE_TTL_CUSTOMER_SUMMARY", env.int, 6 * 3600),
+    # Booking pages that end before today: past days rarely change.
+    "booking_history": _setting("LATEPOINT_CACHE_TTL_BOOKING_HISTORY", env.int, 6 * 3600),
 }
 
 # The business's currency symbol (LatePoint's API does not say) and the region used to read
@@ -120,6 +141,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_countries",
     "template_partials",
+    "axes",
     "frontoffice",
     "customers",
     "bookings",
@@ -127,6 +149,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, error pages included, carries the request's id.
+    "frontoffice.request_log.RequestIdMiddleware",
     "frontoffice.middleware.ServerTimingMiddleware",
     "frontoffice.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -140,6 +164,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "frontoffice.middleware.LoginRequiredMiddleware",
     "frontoffice.middleware.APIErrorMiddleware",
+    # Last, as django-axes asks: turns a sign-in it refused into our 429 sign-in page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "frontoffice.urls"
@@ -164,7 +190,24 @@ TEMPLATES = [
 DATABASES = {
     "default": _setting("DATABASE_URL", _database, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-CACHES = {"default": _setting("CACHE_URL", env.cache_url, "locmemcache://frontoffice")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several worker processes share the file: WAL lets readers and a writer work together,
+    # IMMEDIATE transactions take the write lock up front (so two read-then-write transactions
+    # queue instead of failing), and a busy writer is waited for.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+# The cache of LatePoint reads is shared by every process: by default a table in the database
+# (created by `migrate`); CACHE_URL=redis://... for Redis.
+CACHES = {"default": _setting("CACHE_URL", env.cache_url, "dbcache://frontoffice_cache")}
+if not CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's default of 300 entries would evict a busy day's reads within minutes.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("MAX_ENTRIES", 50000)
+    CACHES["default"]["OPTIONS"].setdefault("CULL_FREQUENCY", 4)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -177,6 +220,59 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in protection: django-axes, configured by frontoffice.signin (its docstring has the
+# design). Failures are counted in the database, in a transaction, so every process and server
+# shares the counts.
+# - A user name that fails FRONTOFFICE_SIGNIN_FAILURES_PER_USER times, from anywhere, is locked:
+#   even its right password is refused ("This user name is locked...").
+# - An address that fails FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS times, whatever the user names,
+#   is locked for user names that are not active accounts, and every failure from it is answered
+#   "Too many failed sign-ins from this address...". A clinic shares one address: the right
+#   password of a real account from a locked address still signs in; guessing one account's
+#   password is what that account's own lock stops.
+# A lock ends FRONTOFFICE_SIGNIN_LOCK_MINUTES after the last failure, or when an administrator
+# deletes its rows under Axes > Access attempts in /admin/.
+FRONTOFFICE_SIGNIN_FAILURES_PER_USER = _setting("FRONTOFFICE_SIGNIN_FAILURES_PER_USER", env.int, 5)
+FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS = _setting(
+    "FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS", env.int, 30
+)
+FRONTOFFICE_SIGNIN_LOCK_MINUTES = _setting("FRONTOFFICE_SIGNIN_LOCK_MINUTES", env.int, 15)
+for _name in (
+    "FRONTOFFICE_SIGNIN_FAILURES_PER_USER",
+    "FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS",
+    "FRONTOFFICE_SIGNIN_LOCK_MINUTES",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"Setting {_name} must be 1 or more.")
+# The reverse proxies in front of the app (addresses or networks such as 10.0.0.0/8). The client
+# address is read from X-Forwarded-For only when the request comes from one of them; otherwise
+# it is the connection's own address, whatever headers the client sends.
+FRONTOFFICE_TRUSTED_PROXIES = _setting("FRONTOFFICE_TRUSTED_PROXIES", env.list, [])
+for _proxy in FRONTOFFICE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"Setting FRONTOFFICE_TRUSTED_PROXIES is malformed: {_proxy!r} is not an address "
+            "or a network."
+        ) from exc
+FRONTOFFICE_TRUSTED_PROXIES = [proxy.strip() for proxy in FRONTOFFICE_TRUSTED_PROXIES]
+
+AUTHENTICATION_BACKENDS = [
+    # Axes' check first: a locked sign-in is refused before the password is tried.
+    "frontoffice.signin.SignInLockBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = "frontoffice.signin.lockout_parameters"
+AXES_FAILURE_LIMIT = "frontoffice.signin.failure_limit"
+AXES_COOLOFF_TIME = timedelta(minutes=FRONTOFFICE_SIGNIN_LOCK_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "frontoffice.signin.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "frontoffice.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "frontoffice.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 LANGUAGE_CODE = "en-us"
 # The business's own time zone: "today" on the arrivals board is today here.
@@ -212,15 +308,39 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else _setting("DJANGO_SECURE_HSTS_SECONDS", env
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer's plain-HTTP health probe gets its answer, not a redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Every line carries the request's id (frontoffice.request_log), also shown on the 500 page.
+# A 403, 404 or refused sign-in is one line without a traceback; a server error is logged once,
+# with its traceback, by django.request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "frontoffice.request_log.RequestIdFilter"},
+        "client_errors_without_traceback": {
+            "()": "frontoffice.request_log.ClientErrorsWithoutTraceback"
+        },
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            # Here too for django.security.* (a 400's SuspiciousOperation).
+            "filters": ["request_id", "client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "latepoint": {"level": _setting("LATEPOINT_LOG_LEVEL", env.str, "INFO")},
         "frontoffice": {"level": "INFO"},
+        # On the logger, so that every handler (mail, a test's capture) gets the quiet record.
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+        # frontoffice.security logs each refused sign-in as one line; axes' own lines repeat it.
+        "axes": {"level": "ERROR"},
     },
 }

@@ -1,63 +1,43 @@
 """The front office's door to LatePoint: the client built from settings, and a read cache.
 
 - `get_client()` builds a `LatePointClient` from settings (LATEPOINT_API_URL, LATEPOINT_API_KEY,
-  LATEPOINT_TIMEOUT, TIME_ZONE), one per process and per distinct settings. Its `on_call` hook
-  feeds `frontoffice.upstream_metrics.record_call`, so Server-Timing counts every attempt.
+  LATEPOINT_TIMEOUT, TIME_ZONE), one per process and per distinct settings. Its hooks count
+  every attempt for Server-Timing, take a place in the key's shared budget before each attempt
+  (frontoffice.budget) and cut each attempt to the page's deadline.
 - `api()` returns a `CachedLatePoint`: the client's read methods served from Django's cache
-  within a TTL per kind (settings.LATEPOINT_CACHE_TTL), and its write methods, which call
-  upstream once and then invalidate every cached entry they may have changed.
+  (shared by every process) within a TTL per kind (settings.LATEPOINT_CACHE_TTL), and its write
+  methods, which call upstream once and then invalidate every cached entry they may have
+  changed.
 
-Invalidation works by generation tokens instead of deleting keys: each cache entry's key
-includes the tokens it depends on (the customer lists, the booking lists, one customer, one
-booking), and a write replaces the tokens it touches, so every older entry becomes unreachable
-and simply expires. A token that was evicted is replaced by a new random one, never by a value
-an old entry could still match.
+The caching itself (freshness, one fetch for concurrent misses, older copies shown when
+LatePoint fails, invalidation) is `frontoffice.read_cache`.
 
 Views never call these directly: services do.
 """
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import inspect
-import json
-import logging
-import secrets
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import date, datetime
-from enum import Enum
-from typing import Any, TypeVar
+import time
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
-from frontoffice import upstream_metrics
+from frontoffice import budget, upstream_metrics
+from frontoffice.paging import BULK_PER_PAGE, MAX_PAGES, dedupe, iter_pages
+from frontoffice.read_cache import KEY_PREFIX, ReadCache, _id
+from latepoint import errors
 from latepoint.client import CallRecord, LatePointClient
 from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service
 
-logger = logging.getLogger("frontoffice")
-
-T = TypeVar("T")
-
-#: Parallel page fetches per request (the key's rate limit is shared by every desk).
-MAX_WORKERS = 4
-#: Rows per page when fetching everything.
-BULK_PER_PAGE = 100
-#: Never fetch more pages than this in one sweep (100,000 rows at 100 per page).
-MAX_PAGES = 1000
-
-_DEFAULT_TTL = {
-    "customer_list": 60,
-    "customer": 120,
-    "booking_list": 30,
-    "booking": 60,
-    "reference": 900,
-}
-
-_KEY_PREFIX = "latepoint:v1"
+#: The readiness probe asks LatePoint at most once in this many seconds.
+PROBE_SECONDS = 30
 
 # --- the client ------------------------------------------------------------------------------
 
@@ -65,8 +45,9 @@ _clients: dict[tuple[str, str, str, str], LatePointClient] = {}
 _clients_lock = threading.Lock()
 
 
-def _record_call(record: CallRecord) -> None:
+def _on_call(record: CallRecord) -> None:
     upstream_metrics.record_call(record.duration_ms)
+    budget.note_call(record)
 
 
 def get_client() -> LatePointClient:
@@ -87,7 +68,9 @@ def get_client() -> LatePointClient:
                     base_url=url,
                     api_key=api_key,
                     timeout=timeout,
-                    on_call=_record_call,
+                    on_call=_on_call,
+                    before_attempt=budget.before_attempt,
+                    time_left=upstream_metrics.time_left,
                     site_timezone=zone,
                 )
                 _clients[memo_key] = client
@@ -99,166 +82,243 @@ def api() -> CachedLatePoint:
     return CachedLatePoint(get_client())
 
 
-# --- cache keys --------------------------------------------------------------------------------
-
-
-def _normal(value: Any) -> Any:
-    """A JSON-able, order-independent form of a call argument, for hashing."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _normal(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, set | frozenset):
-        return sorted(_normal(v) for v in value)
-    if isinstance(value, list | tuple):
-        return [_normal(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
-
-
-class CachedLatePoint:
-    """The client's methods with a read cache and write invalidation (see the module doc)."""
-
-    def __init__(self, client: LatePointClient) -> None:
-        self.client = client
-        # Entries of one LatePoint site never answer for another (the key is not in it).
-        self._scope = hashlib.sha256(client.base_url.encode()).hexdigest()[:12]
-
-    # --- generations ---------------------------------------------------------------------
-    def _gen_key(self, name: str) -> str:
-        return f"{_KEY_PREFIX}:{self._scope}:gen:{name}"
-
-    def _generations(self, *names: str) -> list[str]:
-        keys = [self._gen_key(name) for name in names]
-        found = cache.get_many(keys)
-        tokens = []
-        for key in keys:
-            token = found.get(key)
-            if token is None:
-                cache.add(key, secrets.token_hex(8), timeout=None)
-                token = cache.get(key) or ""
-            tokens.append(token)
-        return tokens
-
-    def _bump(self, *names: str) -> None:
-        cache.set_many({self._gen_key(name): secrets.token_hex(8) for name in names}, timeout=None)
-
-    def _key(self, method: str, arguments: Mapping[str, Any], tokens: list[str]) -> str:
-        raw = json.dumps([method, _normal(arguments), tokens], sort_keys=True)
-        digest = hashlib.sha256(raw.encode()).hexdigest()
-        return f"{_KEY_PREFIX}:{self._scope}:{method}:{digest}"
-
-    @staticmethod
-    def _ttl(kind: str) -> int:
-        ttls = getattr(settings, "LATEPOINT_CACHE_TTL", {}) or {}
-        return int(ttls.get(kind, _DEFAULT_TTL[kind]))
-
-    def _bound(self, method: str, args: tuple, kwargs: dict) -> dict[str, Any]:
-        """Arguments by name with defaults applied, so equal calls share one entry."""
-        signature = inspect.signature(getattr(LatePointClient, method))
-        bound = signature.bind(None, *args, **kwargs)
-        bound.apply_defaults()
-        arguments = dict(bound.arguments)
-        arguments.pop("self", None)
-        return arguments
-
-    def _cached(
-        self,
-        method: str,
-        kind: str,
-        generations: tuple[str, ...],
-        args: tuple = (),
-        kwargs: dict | None = None,
-        *,
-        fresh: bool = False,
-    ) -> Any:
-        kwargs = kwargs or {}
-        arguments = self._bound(method, args, kwargs)
-        key = self._key(method, arguments, self._generations(*generations))
-        if not fresh:
-            hit = cache.get(key)
-            if hit is not None:
-                return hit
-        value = getattr(self.client, method)(*args, **kwargs)
-        ttl = self._ttl(kind)
-        if ttl > 0:
-            cache.set(key, value, ttl)
-        return value
+class CachedLatePoint(ReadCache):
+    """The client's methods with a shared read cache and write invalidation (read_cache.py)."""
 
     # --- reads -----------------------------------------------------------------------------
-    def list_customers(self, **filters: Any) -> Page[Customer]:
-        return self._cached("list_customers", "customer_list", ("customers",), kwargs=filters)
+    def list_customers(
+        self,
+        *,
+        search: str | None = None,
+        status: str | None = None,
+        created_after: date | None = None,
+        created_before: date | None = None,
+        has_bookings: bool | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        is_guest: bool | None = None,
+        wordpress_user_id: int | None = None,
+        created_at: str | None = None,
+        updated_at: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> Page[Customer]:
+        # Every argument by name (the signature above mirrors the client's), as the key.
+        arguments = {k: v for k, v in locals().items() if k != "self"}
+        return self._read(
+            "list_customers",
+            "customer_list",
+            ("customers",),
+            arguments,
+            lambda: self.client.list_customers(**arguments),
+        )
 
-    def get_customer(self, customer_id: int, *, fresh: bool = False, **options: Any) -> Customer:
+    def get_customer(
+        self,
+        customer_id: int,
+        *,
+        include: Iterable[str] = ("stats",),
+        bookings_limit: int | None = None,
+        bookings_status: str | None = None,
+        fresh: bool = False,
+    ) -> Customer:
         """One customer (with what `include` asks for). `fresh=True` skips the cached copy."""
-        return self._cached(
+        cid = _id(customer_id)
+        include = (include,) if isinstance(include, str) else tuple(include)
+        options = {
+            "include": include,
+            "bookings_limit": bookings_limit,
+            "bookings_status": bookings_status,
+        }
+        return self._read(
             "get_customer",
             "customer",
-            (f"customer:{_id(customer_id)}",),
-            (_id(customer_id),),
-            options,
+            (f"customer:{cid}",),
+            {"customer_id": cid, **options},
+            lambda: self.client.get_customer(customer_id, **options),
             fresh=fresh,
         )
 
-    def list_bookings(self, **filters: Any) -> Page[Booking]:
-        return self._cached("list_bookings", "booking_list", ("bookings",), kwargs=filters)
+    def get_customer_summary(self, customer_id: int) -> Customer:
+        """A customer with stats, for badges: risk changes slowly, so it is kept for hours.
+
+        Edits to the customer still refresh it at once (it shares the customer's generation).
+        """
+        cid = _id(customer_id)
+        return self._read(
+            "get_customer_summary",
+            "customer_summary",
+            (f"customer:{cid}",),
+            {"customer_id": cid},
+            lambda: self.client.get_customer(customer_id, include=("stats",)),
+        )
+
+    def cached_customer_summaries(self, customer_ids: Iterable[int]) -> dict[int, Customer]:
+        """The summaries already cached and fresh, by id: no call is made."""
+        wanted = {
+            int(_id(cid)): self._key("get_customer_summary", {"customer_id": _id(cid)})
+            for cid in customer_ids
+        }
+        found = cache.get_many(list(wanted.values()))
+        ttl = self._ttl("customer_summary")
+        result = {}
+        for cid, key in wanted.items():
+            entry = found.get(key)
+            if self._is_fresh(entry, ttl):
+                result[cid] = entry.value
+        return result
+
+    def list_bookings(
+        self,
+        *,
+        status: str | None = None,
+        customer_id: int | None = None,
+        agent_id: int | None = None,
+        service_id: int | None = None,
+        location_id: int | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        created_date_from: date | None = None,
+        created_date_to: date | None = None,
+        booking_code: str | None = None,
+        payment_status: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> Page[Booking]:
+        # Every argument by name (the signature above mirrors the client's), as the key.
+        arguments = {k: v for k, v in locals().items() if k != "self"}
+        # Bookings of days gone by rarely change: such pages stay fresh for hours (a write
+        # through the front office still refreshes them at once).
+        past = isinstance(date_to, date) and date_to < timezone.localdate()
+        return self._read(
+            "list_bookings",
+            "booking_history" if past else "booking_list",
+            ("bookings",),
+            arguments,
+            lambda: self.client.list_bookings(**arguments),
+        )
+
+    def find_cached_booking(self, booking_id: int, **filters: Any) -> Booking | None:
+        """A booking from the fresh cached pages of a listing (`filters` as given to
+        `list_all_bookings`), or None: never a call. A desk acting on a row it was just shown
+        reuses what the list read."""
+        ttl = self._ttl("booking_list")
+        wanted = _id(booking_id)
+        for number in range(1, MAX_PAGES + 1):
+            arguments = {**_LIST_BOOKINGS_DEFAULTS, **filters, "page": number}
+            arguments["per_page"] = filters.get("per_page", BULK_PER_PAGE)
+            entry = cache.get(self._key("list_bookings", arguments))
+            if not self._is_fresh(entry, ttl):
+                return None
+            for booking in entry.value.items:
+                if _id(booking.id) == wanted:
+                    return booking
+            if not entry.value.has_next:
+                return None
+        return None
 
     def get_booking(self, booking_id: int, *, fresh: bool = False) -> Booking:
         """One booking. `fresh=True` skips the cached copy (before a write, say).
 
-        A booking embeds its customer's name, email and phone, so its entry also remembers the
-        generation of that customer and is not served once the customer has been edited.
+        A booking embeds its customer's name, email and phone, so its entry also depends on
+        that customer's generation and is not served once the customer has been edited.
         """
         bid = _id(booking_id)
-        key = self._key("get_booking", {"booking_id": bid}, self._generations(f"booking:{bid}"))
-        if not fresh:
-            hit = cache.get(key)
-            if hit is not None:
-                booking, owner_token = hit
-                owner = booking.customer.id if booking.customer else None
-                if owner is None or self._generations(f"customer:{owner}") == [owner_token]:
-                    return booking
-        booking = self.client.get_booking(booking_id)
-        owner = booking.customer.id if booking.customer else None
-        owner_token = self._generations(f"customer:{owner}")[0] if owner is not None else None
-        ttl = self._ttl("booking")
-        if ttl > 0:
-            cache.set(key, (booking, owner_token), ttl)
-        if owner is not None:
+
+        def owner(booking: Booking) -> list[str]:
+            if booking.customer is None or booking.customer.id is None:
+                return []
             # Remember whose booking it is, so a failed write still knows what to invalidate.
-            cache.set(self._owner_key(booking.id), owner, 86400)
-        return booking
+            cache.set(self._owner_key(booking.id), booking.customer.id, 86400)
+            return [f"customer:{booking.customer.id}"]
+
+        return self._read(
+            "get_booking",
+            "booking",
+            (f"booking:{bid}",),
+            {"booking_id": bid},
+            lambda: self.client.get_booking(booking_id),
+            fresh=fresh,
+            depends_on=owner,
+        )
 
     def list_agents(self) -> list[Agent]:
-        return self._cached("list_agents", "reference", ("reference",))
+        return self._read("list_agents", "reference", ("reference",), {}, self.client.list_agents)
 
     def list_services(self) -> list[Service]:
-        return self._cached("list_services", "reference", ("reference",))
+        return self._read(
+            "list_services", "reference", ("reference",), {}, self.client.list_services
+        )
 
     def list_locations(self) -> list[Location]:
-        return self._cached("list_locations", "reference", ("reference",))
+        return self._read(
+            "list_locations", "reference", ("reference",), {}, self.client.list_locations
+        )
 
     def status(self) -> ApiStatus:
         """Never cached: it answers "is LatePoint reachable right now"."""
         return self.client.status()
 
-    # --- every page --------------------------------------------------------------------------
-    def iter_customer_pages(self, **filters: Any) -> Iterator[Page[Customer]]:
-        """Every page of customers matching `filters`, in order, up to 4 fetched at once."""
-        filters.setdefault("per_page", BULK_PER_PAGE)
-        return _iter_pages(lambda number: self.list_customers(**{**filters, "page": number}))
+    def probe(self) -> tuple[ApiStatus | None, str, float | None]:
+        """(status or None, why not, epoch of the check): LatePoint asked at most every 30 s.
 
-    def iter_booking_pages(self, **filters: Any) -> Iterator[Page[Booking]]:
+        For readiness probes, which anyone may call as often as they like: the answer is
+        shared by every process, and only one of them asks LatePoint once it is 30 s old.
+        """
+        key = f"{KEY_PREFIX}:{self._scope}:probe"
+        found = cache.get(key)
+        if found is not None and time.time() - found[2] < PROBE_SECONDS:
+            return found
+        if not cache.add(key + ":lock", 1, timeout=PROBE_SECONDS):
+            return found if found is not None else (None, "LatePoint is being checked.", None)
+        try:
+            with budget.background():
+                result = (self.client.status(), "", time.time())
+        except errors.LatePointError as exc:
+            result = (None, f"{type(exc).__name__}: {exc.user_message}", time.time())
+        cache.set(key, result, 3600)
+        return result
+
+    # --- every page --------------------------------------------------------------------------
+    def iter_customer_pages(self, *, per_page: int = BULK_PER_PAGE, **filters: Any):
+        """Every page of customers matching `filters`, in order, up to 4 fetched at once."""
+        return iter_pages(
+            lambda number: self.list_customers(**filters, page=number, per_page=per_page)
+        )
+
+    def iter_booking_pages(self, *, per_page: int = BULK_PER_PAGE, **filters: Any):
         """Every page of bookings matching `filters`, in order, up to 4 fetched at once."""
-        filters.setdefault("per_page", BULK_PER_PAGE)
-        return _iter_pages(lambda number: self.list_bookings(**{**filters, "page": number}))
+        return iter_pages(
+            lambda number: self.list_bookings(**filters, page=number, per_page=per_page)
+        )
 
     def list_all_bookings(self, **filters: Any) -> list[Booking]:
-        """Every booking matching `filters` (each once, even if the list moved meanwhile)."""
-        return _dedupe(item for page in self.iter_booking_pages(**filters) for item in page.items)
+        """Every booking matching `filters` (each once, even if the list moved meanwhile).
+
+        A range that runs from the past into today or later is read as two walks: the days
+        before today, whose pages stay fresh for hours (past days rarely change), and the rest,
+        read again every few seconds. A repeated report then costs only the recent pages.
+        """
+        start, end = filters.get("date_from"), filters.get("date_to")
+        today = timezone.localdate()
+        if isinstance(start, date) and isinstance(end, date) and start < today <= end:
+            walks = [
+                {**filters, "date_to": today - timedelta(days=1)},
+                {**filters, "date_from": today},
+            ]
+        else:
+            walks = [filters]
+        return dedupe(
+            item
+            for walk in walks
+            for page in self.iter_booking_pages(**walk)
+            for item in page.items
+        )
 
     # --- writes (never retried; invalidate even when the answer was lost) --------------------
     def create_customer(self, fields: Mapping[str, Any]) -> Customer:
@@ -303,59 +363,12 @@ class CachedLatePoint:
             )
 
     def _owner_key(self, booking_id: Any) -> str:
-        return f"{_KEY_PREFIX}:{self._scope}:owner:{booking_id}"
+        return f"{KEY_PREFIX}:{self._scope}:owner:{booking_id}"
 
 
-def _id(value: Any) -> str:
-    """An id as it appears in cache keys and generation names: "45" for 45, "45" and " 45 "."""
-    return str(value).strip()
-
-
-def _dedupe(items: Iterator[T]) -> list[T]:
-    seen: set[Any] = set()
-    result = []
-    for item in items:
-        marker = getattr(item, "id", None)
-        if marker is not None:
-            if marker in seen:
-                continue
-            seen.add(marker)
-        result.append(item)
-    return result
-
-
-def _iter_pages(fetch: Callable[[int], Page[T]]) -> Iterator[Page[T]]:
-    """Page 1 first, then the rest in parallel (at most MAX_WORKERS at once), yielded in order.
-
-    At most MAX_WORKERS pages wait in memory, so an export stays flat however long the list.
-    Each worker runs in a copy of the caller's context, so Server-Timing counts its calls.
-    """
-    first = fetch(1)
-    yield first
-    last = min(first.total_pages, MAX_PAGES)
-    if first.total_pages > MAX_PAGES:
-        logger.warning("listing capped at %d pages of %d", MAX_PAGES, first.total_pages)
-    current = first
-    if last > 1:
-        executor = ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="latepoint-page")
-        pending: list[Future[Page[T]]] = []
-        next_number = 2
-        try:
-            while next_number <= last or pending:
-                while next_number <= last and len(pending) < MAX_WORKERS:
-                    context = contextvars.copy_context()
-                    pending.append(executor.submit(context.run, fetch, next_number))
-                    next_number += 1
-                current = pending.pop(0).result()
-                yield current
-        finally:
-            for future in pending:
-                future.cancel()
-            executor.shutdown(wait=True, cancel_futures=True)
-    # More pages than the first one announced (no page count, or the list grew meanwhile):
-    # walk the rest one by one.
-    number = max(last, 1)
-    while current.has_next and current.items and number < MAX_PAGES:
-        number += 1
-        current = fetch(number)
-        yield current
+#: list_bookings' arguments with their defaults, as its cache keys hold them.
+_LIST_BOOKINGS_DEFAULTS = {
+    name: parameter.default
+    for name, parameter in inspect.signature(CachedLatePoint.list_bookings).parameters.items()
+    if name != "self"
+}

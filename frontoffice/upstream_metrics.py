@@ -1,4 +1,12 @@
-"""Per-request count and time of upstream (LatePoint) calls, for the Server-Timing header."""
+"""Per-request upstream state: calls and time (for Server-Timing), the deadline, stale copies.
+
+- Every HTTP attempt is counted (`record_call`), including those of page walks run in worker
+  threads (they copy the request's context).
+- `time_left()` is what remains of the request's total upstream deadline (LATEPOINT_DEADLINE):
+  the client cuts each attempt's timeout to it and starts no retry past it.
+- `note_stale()` remembers that a read was answered from an older copy because LatePoint did
+  not answer; the page says so, with the time of the oldest copy it showed.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +25,10 @@ class UpstreamMetrics:
     """
 
     calls: int = 0
+    #: time.monotonic() after which no upstream attempt starts (None: no deadline).
+    deadline: float | None = None
+    #: Epoch seconds of the oldest stale copy shown (None: everything shown is fresh).
+    stale_since: float | None = None
     _intervals: list[tuple[float, float]] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -25,6 +37,11 @@ class UpstreamMetrics:
         with self._lock:
             self.calls += 1
             self._intervals.append((end - duration_ms / 1000, end))
+
+    def note_stale(self, fetched_at: float) -> None:
+        with self._lock:
+            if self.stale_since is None or fetched_at < self.stale_since:
+                self.stale_since = fetched_at
 
     @property
     def duration_ms(self) -> float:
@@ -45,8 +62,9 @@ _current: contextvars.ContextVar[UpstreamMetrics | None] = contextvars.ContextVa
 )
 
 
-def begin() -> tuple[UpstreamMetrics, contextvars.Token]:
-    metrics = UpstreamMetrics()
+def begin(deadline_seconds: float | None = None) -> tuple[UpstreamMetrics, contextvars.Token]:
+    deadline = None if deadline_seconds is None else time.monotonic() + deadline_seconds
+    metrics = UpstreamMetrics(deadline=deadline)
     return metrics, _current.set(metrics)
 
 
@@ -64,3 +82,17 @@ def record_call(duration_ms: float) -> None:
     metrics = _current.get()
     if metrics is not None:
         metrics.record(duration_ms)
+
+
+def time_left() -> float | None:
+    """Seconds left before the current request's upstream deadline (None: no deadline)."""
+    metrics = _current.get()
+    if metrics is None or metrics.deadline is None:
+        return None
+    return metrics.deadline - time.monotonic()
+
+
+def note_stale(fetched_at: float) -> None:
+    metrics = _current.get()
+    if metrics is not None:
+        metrics.note_stale(fetched_at)

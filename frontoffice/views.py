@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, JsonResponse
+from django.forms.forms import NON_FIELD_ERRORS
+from django.http import HttpRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.template.response import TemplateResponse
+from django.utils.log import log_response
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from frontoffice import throttle
+from frontoffice import signin
 from frontoffice.http import same_site_url
+from frontoffice.request_log import request_id_of
 from frontoffice.roles import is_staff_member
-from frontoffice.services import latepoint_status_get
-from latepoint.errors import LatePointError
+from frontoffice.services import readiness_problems
+
+security_logger = logging.getLogger("frontoffice.security")
 
 
 class SignInForm(AuthenticationForm):
@@ -47,31 +54,56 @@ class SignInForm(AuthenticationForm):
 
 
 class LoginView(auth_views.LoginView):
-    """Sign-in, throttled: repeated failures for a username from one address are refused (429)."""
+    """Sign-in, protected by django-axes (see frontoffice.signin): a locked sign-in gets 429.
+
+    Every refused sign-in is logged as one line: the address and why, never the password.
+    """
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     form_class = SignInForm
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        lockout = throttle.signin_lockout(request, username)
-        if lockout is not None:
-            # Refused before the password is even checked: a right guess must not show.
-            form = self.form_class(request, initial={"username": username[:150]})
-            context = self.get_context_data(form=form, lockout=lockout.message)
-            response = TemplateResponse(request, self.template_name, context, status=429)
-            response["Retry-After"] = str(lockout.retry_after)
-            return response
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        throttle.signin_failed(self.request, self.request.POST.get("username", ""))
-        return super().form_invalid(form)
+        request = self.request
+        address = getattr(request, "axes_ip_address", None) or signin.client_address(request)
+        if form.has_error(NON_FIELD_ERRORS, "no_role"):
+            security_logger.warning("refused sign-in from %s: account has no role", address)
+            return super().form_invalid(form)
+        if not form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            return super().form_invalid(form)  # a field left empty: nothing was tried
+        lock = signin.lock_for(request, signin.attempted_username(request))
+        if lock is None:
+            security_logger.warning("refused sign-in from %s: wrong user name or password", address)
+            return super().form_invalid(form)
+        response = locked_sign_in(request, lock)
+        # One line for the refusal, in place of Django's "Too Many Requests" line.
+        log_response(
+            "refused sign-in from %s: %s",
+            address,
+            lock.log_reason,
+            response=response,
+            request=request,
+            logger=security_logger,
+            level="warning",
+        )
+        return response
 
-    def form_valid(self, form):
-        throttle.signin_succeeded(self.request, form.get_user().get_username())
-        return super().form_valid(form)
+
+def locked_sign_in(request: HttpRequest, lock: signin.Lock) -> TemplateResponse:
+    """The sign-in page saying what is locked and for how long (429, with Retry-After)."""
+    # Refused before the password is even checked: a right guess must not show. The user
+    # name stays in the box; the password does not.
+    username = str(request.POST.get("username", ""))[:150]
+    form = SignInForm(request, initial={"username": username})
+    context = {
+        "form": form,
+        "lockout": lock.message,
+        "next": request.POST.get("next", request.GET.get("next", "")),
+    }
+    response = TemplateResponse(request, LoginView.template_name, context, status=429)
+    response["Retry-After"] = str(lock.retry_after)
+    response.signin_lock = lock
+    return response.render()
 
 
 @require_GET
@@ -84,14 +116,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: LatePoint answers with the configured key (no cache, one call)."""
-    try:
-        latepoint_status_get()
-    except LatePointError as exc:
-        return JsonResponse(
-            {"status": "unavailable", "reason": f"{type(exc).__name__}: {exc.user_message}"},
-            status=503,
-        )
+    """Readiness: the database and the shared cache answer, and so does LatePoint.
+
+    LatePoint is asked at most once every 30 s whatever the traffic (the answer is shared by
+    every process), so probes never eat into the desks' request budget.
+    """
+    problems = readiness_problems()
+    if problems:
+        return JsonResponse({"status": "unavailable", "reason": "; ".join(problems)}, status=503)
     return JsonResponse({"status": "ok", "latepoint": "reachable"})
 
 
@@ -119,5 +151,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """The 500 page (rendered without a context: the failure may be in one)."""
-    return render(request, "500.html", status=500)
+    """The 500 page, with the request id its log line carries.
+
+    Rendered without the context processors and the request: the failure may be in them.
+    """
+    html = loader.render_to_string("500.html", {"request_id": request_id_of(request)})
+    return HttpResponseServerError(html)

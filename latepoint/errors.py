@@ -10,6 +10,8 @@ class LatePointError(Exception):
 
     #: A short message safe to show to staff (never contains the API key).
     user_message = "LatePoint could not be reached."
+    #: False when the request never left the front office (nothing can have changed upstream).
+    sent = True
 
 
 class APIConnectionError(LatePointError):
@@ -22,6 +24,13 @@ class APITimeoutError(APIConnectionError):
     """The site did not answer within the configured timeout."""
 
     user_message = "LatePoint took too long to answer. Try again in a moment."
+
+
+class DeadlineExceeded(APITimeoutError):
+    """The page's time for LatePoint ran out before this request could be sent."""
+
+    user_message = "LatePoint is answering too slowly. Try again in a moment."
+    sent = False
 
 
 class BadResponse(LatePointError):
@@ -102,6 +111,24 @@ class RateLimited(APIError):
     def __init__(self, *, retry_after: float | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.retry_after = retry_after
+
+
+class BudgetExhausted(RateLimited):
+    """The shared request budget of the API key is spent: the request was not sent.
+
+    Raised before sending, so LatePoint is never asked for what it would refuse (a 429).
+    """
+
+    user_message = "LatePoint's request limit for this minute is used up. Try again in a moment."
+    sent = False
+
+    def __init__(self, *, retry_after: float | None = None) -> None:
+        super().__init__(
+            retry_after=retry_after,
+            status=429,
+            code="budget_exhausted",
+            message="The API key's request budget is used up",
+        )
 
 
 class ServerError(APIError):

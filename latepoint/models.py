@@ -1,12 +1,13 @@
-"""Typed results. Every `from_api()` accepts each documented variant (latepoint-api.md §1.10).
+"""Typed results: frozen dataclasses, and StrEnums for the closed vocabularies.
 
-Raw dicts never leave the package: the rest of the app sees only these frozen dataclasses.
+`latepoint.parsing` reads them from every documented variant (latepoint-api.md §1.10). Raw dicts
+never leave the package: the rest of the app sees only these.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -80,13 +81,6 @@ class Agent:
     phone: str = ""
     status: str = ""
 
-    @classmethod
-    def from_api(cls, data: Any) -> Agent:
-        """Read any documented variant (latepoint-api.md §1.10)."""
-        from latepoint import parsing
-
-        return parsing.parse_agent(data)
-
 
 @dataclass(frozen=True)
 class Service:
@@ -96,13 +90,6 @@ class Service:
     price: Decimal | None = None  # charge_amount, else price_min
     status: str = ""
 
-    @classmethod
-    def from_api(cls, data: Any) -> Service:
-        """Read any documented variant (latepoint-api.md §1.10)."""
-        from latepoint import parsing
-
-        return parsing.parse_service(data)
-
 
 @dataclass(frozen=True)
 class Location:
@@ -110,13 +97,6 @@ class Location:
     name: str = ""
     address: str = ""  # from address or full_address
     status: str = ""
-
-    @classmethod
-    def from_api(cls, data: Any) -> Location:
-        """Read any documented variant (latepoint-api.md §1.10)."""
-        from latepoint import parsing
-
-        return parsing.parse_location(data)
 
 
 @dataclass(frozen=True)
@@ -188,13 +168,6 @@ class Booking:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
-    @classmethod
-    def from_api(cls, data: Any, *, tz: tzinfo = UTC) -> Booking:
-        """Read any documented variant (latepoint-api.md §1.10); `tz` is the site's zone."""
-        from latepoint import parsing
-
-        return parsing.parse_booking(data, tz)
-
 
 @dataclass(frozen=True)
 class Customer:
@@ -221,13 +194,6 @@ class Customer:
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
-
-    @classmethod
-    def from_api(cls, data: Any, *, tz: tzinfo = UTC) -> Customer:
-        """Read any documented variant (latepoint-api.md §1.10); `tz` is the site's zone."""
-        from latepoint import parsing
-
-        return parsing.parse_customer(data, tz)
 
 
 @dataclass(frozen=True)

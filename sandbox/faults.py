@@ -12,6 +12,7 @@ import hmac
 import math
 import os
 import random
+import threading
 import time
 from dataclasses import asdict, dataclass
 
@@ -23,6 +24,7 @@ from sandbox.responses import e1, e2, e3
 
 API_PREFIX = "/wp-json/latepoint-api/v1"
 FAULTS_PATH = "/_sandbox/faults"
+REQUESTS_PATH = "/_sandbox/requests"
 DEFAULT_RATE_LIMIT = 60
 WINDOW_SECONDS = 60
 SERVER_BUCKET = "server"
@@ -38,6 +40,11 @@ class Faults:
     unavailable: bool = False
     rate_limit: int = 0  # requests a minute; 0 = off
     malformed_rate: float = 0.0
+    # A write (POST, PUT, PATCH, DELETE) is applied, then answered with this status instead
+    # of its real answer (a 503 from a proxy after WordPress saved, say); 0 = off.
+    write_then_fail: int = 0
+    # A write is answered with this status without being applied; reads are untouched; 0 = off.
+    write_error: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -79,6 +86,16 @@ def parse_ms(value) -> int:
     return number
 
 
+def parse_status(value) -> int:
+    """0 (off) or an HTTP error status, 400 to 599."""
+    if isinstance(value, bool):
+        raise ValueError("a status must be a number")
+    number = int(float(value))
+    if number != 0 and not 400 <= number <= 599:
+        raise ValueError("a status is 0 (off) or from 400 to 599")
+    return number
+
+
 def parse_flag(value) -> bool:
     if isinstance(value, bool):
         return value
@@ -94,6 +111,8 @@ PARSERS = {
     "unavailable": parse_flag,
     "rate_limit": parse_rate_limit,
     "malformed_rate": parse_rate,
+    "write_then_fail": parse_status,
+    "write_error": parse_status,
 }
 
 
@@ -180,13 +199,53 @@ def _malformed(response):
     return response
 
 
+class RequestLog:
+    """Every API request this sandbox process received: when, what, and the status it got.
+
+    Read by tests and benchmarks (GET /_sandbox/requests) to count what the front office
+    really sent, 429s included. Kept in memory: the sandbox runs as one process.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rows: list[tuple[float, str, str, int]] = []
+
+    def add(self, at: float, method: str, path: str, status: int) -> None:
+        with self._lock:
+            self._rows.append((at, method, path, status))
+            if len(self._rows) > self.LIMIT:
+                del self._rows[: len(self._rows) - self.LIMIT]
+
+    def since(self, at: float) -> list[tuple[float, str, str, int]]:
+        with self._lock:
+            return [row for row in self._rows if row[0] >= at]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+request_log = RequestLog()
+
+
 class SandboxMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         path = request.path
-        if path == FAULTS_PATH or path.startswith(FAULTS_PATH + "/"):
+        if not path.startswith(API_PREFIX + "/") and path != API_PREFIX:
+            return self._serve(request)
+        arrived = time.time()
+        response = self._serve(request)
+        request_log.add(arrived, request.method, path[len(API_PREFIX) :], response.status_code)
+        return response
+
+    def _serve(self, request):
+        path = request.path
+        if path in (FAULTS_PATH, REQUESTS_PATH) or path.startswith(FAULTS_PATH + "/"):
             if not _key_matches(request):
                 return e2(401, "unauthorized", "Invalid or missing API key")
             return self.get_response(request)
@@ -231,7 +290,15 @@ class SandboxMiddleware:
             response = e1(500, "server_error", "Internal server error")
             return _injected(_with_headers(response, rate_headers))
 
+        is_write = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        if faults.write_error and is_write:
+            response = e1(faults.write_error, "server_error", "Internal server error")
+            return _injected(_with_headers(response, rate_headers))
+
         response = self.get_response(request)
+        if faults.write_then_fail and is_write and 200 <= response.status_code < 300:
+            failed = e1(faults.write_then_fail, "server_error", "Internal server error")
+            return _injected(_with_headers(failed, rate_headers))
         if (
             faults.malformed_rate > 0
             and 200 <= response.status_code < 300

@@ -160,6 +160,8 @@ class FaultConfig(models.Model):
     unavailable = models.BooleanField(null=True)
     rate_limit = models.IntegerField(null=True)
     malformed_rate = models.FloatField(null=True)
+    write_then_fail = models.IntegerField(null=True)
+    write_error = models.IntegerField(null=True)
 
     def __str__(self) -> str:
         return "fault overrides"

@@ -16,5 +16,6 @@ urlpatterns = [
     path(API + "services", views.services),
     path(API + "locations", views.locations),
     path("_sandbox/faults", views.faults),
+    path("_sandbox/requests", views.requests_log),
     re_path(r"^wp-json/", views.no_route),
 ]

@@ -569,6 +569,22 @@ def _fault_state() -> dict:
     }
 
 
+def requests_log(request: HttpRequest) -> HttpResponse:
+    """GET: the API requests received since `?since=<epoch seconds>` (all by default), as
+    [time, method, path, status] rows; DELETE: forget them."""
+    if request.method == "DELETE":
+        fault_switch.request_log.clear()
+        return json_response({"requests": []})
+    if request.method != "GET":
+        return no_route(request)
+    try:
+        since = float(request.GET.get("since", "0"))
+    except ValueError:
+        return e1(400, "invalid_request", "since must be a number of seconds")
+    rows = fault_switch.request_log.since(since)
+    return json_response({"count": len(rows), "requests": [list(row) for row in rows]})
+
+
 def faults(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return json_response(_fault_state())

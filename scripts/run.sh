@@ -41,8 +41,7 @@ trap cleanup INT TERM EXIT
 sandbox $PY -m gunicorn sandbox.wsgi:application --bind "127.0.0.1:${SANDBOX_PORT}" \
   --workers 1 --threads 8 --log-level warning &
 pids+=($!)
-$PY -m gunicorn frontoffice.wsgi:application --bind "${HOST}:${PORT}" \
-  --workers 2 --threads 4 --log-level warning &
+HOST="$HOST" PORT="$PORT" $PY -m gunicorn -c gunicorn.conf.py frontoffice.wsgi:application &
 pids+=($!)
 
 sleep 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from frontoffice.formatting import format_money
-from stats.services import DayCount, ServiceRevenue
+from stats.figures import DayCount, ServiceRevenue
 
 WIDTH = 720
 MAX_SERVICE_BARS = 12

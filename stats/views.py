@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from bookings.services import reference_data
-from frontoffice.http import HtmxHttpRequest
+from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
+from frontoffice.reference import reference_data
 from frontoffice.roles import manager_required
 from stats.charts import daily_chart, service_chart
 from stats.forms import stats_query_from_params
@@ -14,6 +14,7 @@ from stats.services import RISK_CANDIDATES, dashboard_get
 
 
 @manager_required
+@vary_on_htmx
 def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
     today = timezone.localdate()
     reference = reference_data()
@@ -35,6 +36,6 @@ def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
         "risk_limit": RISK_CANDIDATES,
     }
     template = "stats/dashboard.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#stats-dashboard"
     return TemplateResponse(request, template, context)

@@ -22,11 +22,14 @@ from pathlib import Path
 
 import pytest
 
+from frontoffice.demo import SANDBOX_API_KEY
+from tests.faults import FAULTS, SHORT_TIMEOUT, Fault, switch_on
+
 # Playwright's sync API runs an event loop in the main thread; let Django's ORM run there in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
-SANDBOX_KEY = "lp_test_frontoffice_sandbox"
+SANDBOX_KEY = SANDBOX_API_KEY
 API_PREFIX = "/wp-json/latepoint-api/v1"
 SEED_CUSTOMERS = 500
 
@@ -87,6 +90,12 @@ class Sandbox:
         rate_limit, malformed_rate) until reset_faults()."""
         status, body = self.request("PUT", "/_sandbox/faults", faults)
         assert status == 200, body
+
+    def requests_since(self, at: float = 0.0) -> list[tuple[float, str, str, int]]:
+        """The API requests the sandbox received since `at` (epoch seconds): what was sent."""
+        status, body = self.request("GET", f"/_sandbox/requests?since={at}")
+        assert status == 200, body
+        return [tuple(row) for row in body["requests"]]
 
     def reset_faults(self) -> None:
         status, body = self.request("DELETE", "/_sandbox/faults")
@@ -181,24 +190,108 @@ def live_sandbox(sandbox, settings):
     """Point the front office at the sandbox, with an empty read cache."""
     from django.core.cache import cache
 
+    from frontoffice import budget
+
     settings.LATEPOINT_API_URL = sandbox.base_url
     settings.LATEPOINT_API_KEY = sandbox.api_key
     cache.clear()
+    budget.reset()
     yield sandbox
     cache.clear()
+    budget.reset()
+
+
+# --- faults ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=FAULTS, ids=[fault.name for fault in FAULTS])
+def fault_kind(request, live_sandbox, settings) -> Fault:
+    """Each kind of fault in turn (tests/faults.py), not yet switched on: switch_on() it."""
+    chosen: Fault = request.param
+    if chosen.name == "slow":
+        settings.LATEPOINT_TIMEOUT = SHORT_TIMEOUT
+    return chosen
+
+
+@pytest.fixture
+def fault(live_sandbox, fault_kind) -> Fault:
+    """Each kind of fault in turn, switched on for the whole test."""
+    switch_on(live_sandbox, fault_kind)
+    return fault_kind
+
+
+# --- bookings of a test's own ---------------------------------------------------------------
+
+#: Booking ids already taken this session: the sandbox is shared by every test (feature and
+#: browser), so no two tests move the same booking.
+_taken: set[int] = set()
+
+
+@pytest.fixture
+def take_booking(sandbox):
+    """take_booking(status, when="future"|"today"|"past") -> a booking id only this test uses."""
+    from django.utils import timezone
+
+    def take(status: str, when: str = "future") -> int:
+        today = timezone.localdate().isoformat()
+        condition = {
+            "future": "start_date > ?",
+            "today": "start_date = ?",
+            "past": "start_date < ?",
+        }
+        with sandbox.db() as conn:
+            rows = conn.execute(
+                "SELECT id FROM sandbox_booking WHERE status = ? AND "  # noqa: S608
+                + condition[when]
+                + " ORDER BY id DESC LIMIT 400",
+                (status, today),
+            ).fetchall()
+        for row in rows:
+            if row["id"] not in _taken:
+                _taken.add(row["id"])
+                return row["id"]
+        raise AssertionError(f"the sandbox has no spare {when} {status} booking")
+
+    return take
+
+
+@pytest.fixture
+def move(sandbox):
+    """move(booking_id, *statuses): walk a booking through allowed transitions, raw."""
+
+    def walk(booking_id: int, *statuses: str) -> None:
+        for status in statuses:
+            body = {"status": status}
+            if status == "cancelled":
+                body["force"] = True
+            code, answer = sandbox.request("PUT", f"{API_PREFIX}/bookings/{booking_id}", body)
+            assert code == 200, answer
+
+    return walk
+
+
+def sandbox_status(sandbox, booking_id: int) -> str:
+    """A booking's status as the sandbox's database holds it now."""
+    with sandbox.db() as conn:
+        return conn.execute(
+            "SELECT status FROM sandbox_booking WHERE id = ?", (booking_id,)
+        ).fetchone()["status"]
 
 
 # --- staff -------------------------------------------------------------------------------
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item):
+def pytest_runtest_teardown(item, nextitem):
     """Put the role groups back after a transactional test (live server, browser tests).
 
     Such a test ends by flushing the database, which also removes the groups the roles
     migration created; the tests that run next expect them, as a real installation has them.
+    After the session's last test the test database is already gone, and nothing runs next.
     """
     yield
+    if nextitem is None:
+        return
     marker = item.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction"))
     if not transactional and not {"transactional_db", "live_server"} & set(

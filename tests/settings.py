@@ -3,14 +3,16 @@
 import os
 import tempfile
 
+from frontoffice.demo import SANDBOX_API_KEY
+
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks"
 )
-os.environ.setdefault("LATEPOINT_API_KEY", "lp_test_frontoffice_sandbox")
+os.environ.setdefault("LATEPOINT_API_KEY", SANDBOX_API_KEY)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 
 from frontoffice.settings import *  # noqa: F403
-from frontoffice.settings import DATABASES, STORAGES
+from frontoffice.settings import CACHES, DATABASES, STORAGES
 
 # The test servers speak plain HTTP: cookies marked Secure would never come back.
 SESSION_COOKIE_SECURE = False
@@ -34,3 +36,22 @@ DATABASES = {
         "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"frontoffice-test-{os.getpid()}.db")},
     }
 }
+
+# One process runs the suite: a local-memory cache (and so a per-process request budget, see
+# frontoffice.budget) keeps tests apart and needs no database. The shared defaults, database
+# cache and Redis, are exercised by tests that start several front-office processes.
+if "CACHE_URL" not in os.environ:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "frontoffice-tests",
+            "OPTIONS": CACHES["default"].get("OPTIONS", {}),
+        }
+    }
+
+# The sandbox the suite runs against has no rate limit unless a test switches it on, and the
+# suite makes thousands of calls: tests of the request budget set their own limit.
+LATEPOINT_RATE_LIMIT = int(os.environ.get("LATEPOINT_RATE_LIMIT", "100000"))
+# Pages of the suite run on 2 busy cores next to a browser: a generous page deadline, except
+# in the tests of the deadline itself, which set their own.
+LATEPOINT_DEADLINE = float(os.environ.get("LATEPOINT_DEADLINE", "60"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import uuid
-from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
@@ -19,52 +18,10 @@ from django.core.cache import cache
 from bookings.models import CheckIn
 from frontoffice.models import AuditEntry
 from tests.customers.form_html import form_values
+from tests.faults import FAULTS, Fault, switch_on
 
 API = "/wp-json/latepoint-api/v1"
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@dataclass(frozen=True)
-class Fault:
-    name: str
-    switches: dict
-    status: int
-    title: str
-
-
-FAULTS = [
-    Fault("unavailable", {"unavailable": True}, 503, "LatePoint is unavailable"),
-    Fault("error", {"error_rate": 1}, 502, "LatePoint had a problem"),
-    Fault("garbled", {"malformed_rate": 1}, 502, "LatePoint sent an unreadable answer"),
-    Fault("rate-limited", {"rate_limit": 1}, 429, "LatePoint is busy"),
-    Fault("slow", {"latency_ms": 1500}, 504, "LatePoint is slow to answer"),
-]
-#: The read timeout while LatePoint is slow (well under the 1.5 s it takes).
-SHORT_TIMEOUT = 0.5
-
-
-def switch_on(sandbox, fault: Fault) -> None:
-    sandbox.set_faults(**fault.switches)
-    if fault.name == "rate-limited":
-        # The one request a minute is spent: every call of the front office is now refused.
-        status, _ = sandbox.request("GET", f"{API}/status")
-        assert status == 200
-
-
-@pytest.fixture(params=FAULTS, ids=[fault.name for fault in FAULTS])
-def fault_kind(request, live_sandbox, settings) -> Fault:
-    """One kind of fault, not yet switched on (the sandbox fixture switches faults off after)."""
-    chosen: Fault = request.param
-    if chosen.name == "slow":
-        settings.LATEPOINT_TIMEOUT = SHORT_TIMEOUT
-    return chosen
-
-
-@pytest.fixture
-def fault(live_sandbox, fault_kind) -> Fault:
-    """One kind of fault, switched on for the whole test."""
-    switch_on(live_sandbox, fault_kind)
-    return fault_kind
 
 
 @pytest.fixture
@@ -145,7 +102,7 @@ def test_the_risk_badge_says_risk_unknown(manager_client, seeded, fault):
     assert "Risk unknown (LatePoint did not answer)" in response.content.decode()
 
 
-def test_readiness_probe_reports_latepoint_down(client, fault):
+def test_readiness_probe_reports_latepoint_down(db, client, fault):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
@@ -201,7 +158,7 @@ def test_a_customer_edit_under_a_fault_keeps_what_was_typed(
         assert "Traceback" not in text
         shown = form_values(text)
         assert shown["city"] == "Medford" and shown["notes"] == "Moved south."
-        if fault.name in ("slow", "garbled"):
+        if fault.maybe_applied:
             # The write may have reached LatePoint: the message says to check, not to retype.
             assert "may or may not have gone through" in text
         else:
@@ -245,7 +202,7 @@ def test_a_status_change_under_a_fault_keeps_the_reason(
     assert "Traceback" not in text
     assert "LatePoint" in text
     assert f">{html.escape(reason)}</textarea>" in text  # ready to be sent again
-    if fault.name not in ("slow", "garbled") or opened == "a while ago":
+    if not fault.maybe_applied or opened == "a while ago":
         row = sandbox_row(live_sandbox, "sandbox_booking", booking_id)
         assert row["status"] == "approved"
     assert not AuditEntry.objects.filter(

@@ -1,4 +1,7 @@
-"""Template helpers for bookings: money, zones, safe links, status labels and sort headers."""
+"""Template helpers for bookings: time zones, safe links and sort headers.
+
+Money and status labels are in the shared `formatting` library.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,9 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
-from frontoffice.formatting import format_money, safe_url
-from frontoffice.formatting import status_label as format_status
+from frontoffice.formatting import safe_url
 
 register = template.Library()
-
-
-@register.filter
-def money(value) -> str:
-    """Decimal("1234.5") -> "$1,234.50"; "" for no value."""
-    return format_money(value, empty="")
 
 
 @register.filter
@@ -49,18 +45,6 @@ def zone_name(value: datetime | None) -> str:
         return ""
     key = getattr(value.tzinfo, "key", None)
     return key or value.tzname() or ""
-
-
-@register.filter
-def status_label(value) -> str:
-    """A booking status as words: "no_show" -> "No-show"."""
-    return format_status(value, empty="Unknown")
-
-
-@register.filter
-def label(value) -> str:
-    """A snake_case value as words: "not_paid" -> "Not paid"; "" for none (use |default)."""
-    return format_status(value, empty="")
 
 
 @register.inclusion_tag("bookings/includes/sort_header.html", takes_context=True)

@@ -17,14 +17,17 @@ from frontoffice.audit import audit_record, field_changes
 from frontoffice.models import AuditEntry
 from frontoffice.roles import is_manager, require_manager
 from frontoffice.upstream import api
-from latepoint.errors import LatePointError
-from latepoint.models import Customer
+from latepoint.errors import APIConnectionError, BadResponse, LatePointError, ServerError
+from latepoint.models import Customer, CustomerStatus
 
 __all__ = [
     "CUSTOM_PREFIX",
     "EDIT_INCLUDE",
     "EditConflict",
+    "WriteCheck",
+    "WriteResult",
     "api_payload",
+    "created_earlier",
     "customer_create",
     "customer_edit_conflict",
     "customer_edit_get",
@@ -40,8 +43,6 @@ CUSTOM_PREFIX = "custom_"
 
 #: Fields sent as null (not "") when cleared: the API reads them as dates or choices.
 _NULL_WHEN_EMPTY = frozenset({"date_of_birth"})
-
-BLOCKED = "blocked"
 
 
 def _text(value: Any) -> str:
@@ -116,46 +117,137 @@ def _labels(values: Mapping[str, Any]) -> list[str]:
     return sorted(label_for(name) for name in names)
 
 
-def customer_create(*, user, data: Mapping[str, str]) -> Customer:
-    """POST the new customer (once; never retried) and record it in the audit trail."""
-    if data.get("status") == BLOCKED:
+# --- after a lost answer -----------------------------------------------------------------------
+
+#: Said in the audit trail of a write whose answer was lost but which reading back confirmed.
+CONFIRMED = "confirmed by reading it back: LatePoint's answer was lost"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    customer: Customer
+    #: True when LatePoint's answer was lost and reading the customer back showed the write.
+    confirmed_after_failure: bool = False
+
+
+@dataclass(frozen=True)
+class WriteCheck:
+    """What reading the record back after a lost answer showed, field by field."""
+
+    checked: bool  # False: LatePoint could not be asked, nothing is known
+    saved: tuple[str, ...] = ()
+    not_saved: tuple[str, ...] = ()
+
+    @property
+    def all_saved(self) -> bool:
+        return self.checked and not self.not_saved
+
+    @property
+    def none_saved(self) -> bool:
+        return self.checked and not self.saved
+
+
+def may_have_landed(exc: LatePointError) -> bool:
+    """A write that ended this way may have been applied: LatePoint's answer was lost (a
+    timeout, a dropped connection), was an error from a server that may have saved first
+    (5xx), or could not be read."""
+    return exc.sent and isinstance(exc, APIConnectionError | ServerError | BadResponse)
+
+
+def _check_update(customer_id: int, changes: Mapping[str, str]) -> WriteCheck:
+    """Read the customer back (fresh) and compare each changed field with what was sent."""
+    keys = [n[len(CUSTOM_PREFIX) :] for n in changes if n.startswith(CUSTOM_PREFIX)]
+    try:
+        customer = api().get_customer(customer_id, include=EDIT_INCLUDE, fresh=True)
+    except LatePointError:
+        return WriteCheck(checked=False)
+    now = customer_form_values(customer, custom_keys=keys)
+    saved = tuple(n for n in changes if now.get(n, "") == _text(changes[n]))
+    return WriteCheck(
+        checked=True, saved=saved, not_saved=tuple(n for n in changes if n not in saved)
+    )
+
+
+def _find_created(data: Mapping[str, str]) -> tuple[WriteCheck, Customer | None]:
+    """After a lost answer to a create: is there now a customer with this email?"""
+    email = _text(data.get("email")).lower()
+    if not email:
+        return WriteCheck(checked=False), None
+    try:
+        page = api().list_customers(email=email, per_page=5)
+    except LatePointError:
+        return WriteCheck(checked=False), None
+    for customer in page.items:
+        if _text(customer.email).lower() == email:
+            return WriteCheck(checked=True, saved=tuple(data)), customer
+    return WriteCheck(checked=True, not_saved=tuple(data)), None
+
+
+def created_earlier(data: Mapping[str, str]) -> Customer | None:
+    """The customer an earlier submit of this create form made, if LatePoint has it."""
+    _check, found = _find_created(data)
+    return found
+
+
+def _with_check(exc: LatePointError, check: WriteCheck) -> LatePointError:
+    exc.write_check = check  # what the views say about it (see edit_views._failure_message)
+    return exc
+
+
+def customer_create(*, user, data: Mapping[str, str]) -> WriteResult:
+    """POST the new customer (once; never retried) and record it in the audit trail.
+
+    If LatePoint's answer is lost, the customer is looked up by email: found, the create is
+    confirmed (and audited as such); not found, it is known not to have happened.
+    """
+    if data.get("status") == CustomerStatus.BLOCKED:
         require_manager(user)
     name = f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
+    confirmed = False
     try:
         customer = api().create_customer(api_payload(data, clearing=False))
     except LatePointError as exc:
-        audit_record(
-            user=user,
-            action=AuditEntry.Action.CUSTOMER_CREATE,
-            object_type="customer",
-            summary=f"Tried to create customer {name}",
-            changes=field_changes({}, _audit_names(data)),
-            result=AuditEntry.Result.FAILED,
-            error=exc.user_message,
-        )
-        raise
+        check, found = _find_created(data) if may_have_landed(exc) else (None, None)
+        if found is None:
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.CUSTOMER_CREATE,
+                object_type="customer",
+                summary=f"Tried to create customer {name}",
+                changes=field_changes({}, _audit_names(data)),
+                result=AuditEntry.Result.FAILED,
+                error=exc.user_message,
+            )
+            raise _with_check(exc, check) if check is not None else exc from None
+        customer, confirmed = found, True
     audit_record(
         user=user,
         action=AuditEntry.Action.CUSTOMER_CREATE,
         object_type="customer",
         object_id=customer.id,
         customer_id=customer.id,
-        summary=f"Created customer {name}",
+        summary=f"Created customer {name}" + (f" ({CONFIRMED})" if confirmed else ""),
         changes=field_changes({}, _audit_names(data)),
     )
-    return customer
+    return WriteResult(customer, confirmed_after_failure=confirmed)
 
 
 def customer_update(
     *, user, customer_id: int, original: Mapping[str, str], changes: Mapping[str, str]
-) -> Customer:
+) -> WriteResult:
     """PUT only `changes` (PUT is partial; never retried) and record each kind of change.
 
     Blocking or unblocking needs the manager role. A status change is audited as
-    CUSTOMER_STATUS, the other fields as CUSTOMER_UPDATE with before/after values.
+    CUSTOMER_STATUS, the other fields as CUSTOMER_UPDATE with before/after values. If
+    LatePoint's answer is lost, the customer is read back: every change there, the save is
+    confirmed (and audited as such); otherwise the failure carries what was found
+    (`exc.write_check`).
     """
     status_change = "status" in changes and changes["status"] != original.get("status")
-    touches_block = status_change and BLOCKED in (changes["status"], original.get("status"))
+    touches_block = status_change and CustomerStatus.BLOCKED in (
+        changes["status"],
+        original.get("status"),
+    )
     field_part = {k: v for k, v in changes.items() if k != "status"}
     entries = []
     if field_part:
@@ -175,7 +267,7 @@ def customer_update(
             )
         )
 
-    def record(result: str, error: str = "") -> None:
+    def record(result: str, error: str = "", note: str = "") -> None:
         for action, summary, diff in entries:
             audit_record(
                 user=user,
@@ -183,7 +275,8 @@ def customer_update(
                 object_type="customer",
                 object_id=customer_id,
                 customer_id=customer_id,
-                summary=summary if result == AuditEntry.Result.OK else f"Tried: {summary}",
+                summary=(summary if result == AuditEntry.Result.OK else f"Tried: {summary}")
+                + (f" ({note})" if note else ""),
                 changes=diff,
                 result=result,
                 error=error,
@@ -195,10 +288,28 @@ def customer_update(
     try:
         customer = api().update_customer(customer_id, api_payload(changes, clearing=True))
     except LatePointError as exc:
-        record(AuditEntry.Result.FAILED, exc.user_message)
-        raise
+        if not may_have_landed(exc):
+            record(AuditEntry.Result.FAILED, exc.user_message)
+            raise
+        check = _check_update(customer_id, changes)
+        if not check.all_saved:
+            found = (
+                "reading it back showed "
+                + (
+                    "no change"
+                    if check.none_saved
+                    else "only " + ", ".join(_labels(dict.fromkeys(check.saved)))
+                )
+                if check.checked
+                else "it could not be read back"
+            )
+            record(AuditEntry.Result.FAILED, f"{exc.user_message} ({found})")
+            raise _with_check(exc, check) from None
+        customer = api().get_customer(customer_id, include=EDIT_INCLUDE)
+        record(AuditEntry.Result.OK, note=CONFIRMED)
+        return WriteResult(customer, confirmed_after_failure=True)
     record(AuditEntry.Result.OK)
-    return customer
+    return WriteResult(customer)
 
 
 def customer_edit_get(*, customer_id: int, fresh: bool = True) -> Customer:

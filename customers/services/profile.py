@@ -11,13 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
-from bookings.checkins import checkins_for_bookings
 from customers.custom_fields import is_sensitive, label_for, visible_custom_fields
-from customers.risk import RiskAssessment, assess_risk, completion_rate, no_show_rate
 from frontoffice.formatting import safe_url
 from frontoffice.models import AuditEntry
+from frontoffice.risk import RiskAssessment, assess_risk, completion_rate, no_show_rate
 from frontoffice.roles import is_manager
 from frontoffice.upstream import api
 from latepoint.models import Booking, BookingStatus, Customer, CustomerStats
@@ -99,12 +96,6 @@ class BookingTab:
     limit: int
     has_more: bool
     notice: str = ""
-    #: booking id -> "Checked in at 09:12 by Rita", for bookings the desk has checked in.
-    checkins: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def rows(self) -> list[tuple[Booking, str]]:
-        return [(booking, self.checkins.get(booking.id, "")) for booking in self.bookings]
 
     @property
     def next_limit(self) -> int:
@@ -189,16 +180,6 @@ def _ordered(bookings: tuple[Booking, ...], tab: str) -> tuple[Booking, ...]:
     return (*dated, *undated)
 
 
-def _checkin_notes(bookings: tuple[Booking, ...]) -> dict[int, str]:
-    """booking id -> "Checked in at 09:12 by Rita" for the desk's active check-ins (one query)."""
-    notes = {}
-    for booking_id, checkin in checkins_for_bookings(b.id for b in bookings).items():
-        when = timezone.localtime(checkin.checked_in_at).strftime("%H:%M")
-        who = checkin.checked_in_by_name or "staff"
-        notes[booking_id] = f"Checked in at {when} by {who}"
-    return notes
-
-
 def _tab_from(
     bookings: tuple[Booking, ...], *, key: str, limit: int, notice: str = ""
 ) -> BookingTab:
@@ -213,7 +194,6 @@ def _tab_from(
         limit=limit,
         has_more=len(ordered) > limit,
         notice=notice,
-        checkins=_checkin_notes(shown),
     )
 
 

@@ -1,4 +1,6 @@
-"""Display filters for customer data: money, phone numbers, ages, initials and rates.
+"""Display filters for customer data: phone numbers, ages, initials, countries and rates.
+
+Money and status labels are in the shared `formatting` library.
 
 Every filter accepts whatever an upstream payload may hold (None, "", a malformed value) and
 returns plain text, never markup, so Django's autoescaping still applies to the result.
@@ -16,17 +18,10 @@ from django.conf import settings
 from django.utils import timezone
 from django_countries import countries
 
-from frontoffice.formatting import DASH, format_money
-from frontoffice.formatting import status_label as format_status
+from frontoffice.formatting import DASH
 from frontoffice.formatting import to_decimal as _decimal
 
 register = template.Library()
-
-
-@register.filter
-def money(value: Any, symbol: str | None = None) -> str:
-    """1234.5 -> "$1,234.50"; -5 -> "-$5.00"; None or garbage -> "—"."""
-    return format_money(value, symbol=symbol)
 
 
 @register.filter
@@ -135,9 +130,3 @@ def dash(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return DASH
     return value
-
-
-@register.filter
-def status_label(value: Any) -> str:
-    """A status value as words: "pending_verification" -> "Pending verification"."""
-    return format_status(value)

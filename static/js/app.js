@@ -25,4 +25,14 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  // Shown when a page (or an htmx update) had to use an older copy of LatePoint's data;
+  // the server sends an "upstreamNotice" event with every htmx answer, empty once it is fresh.
+  document.addEventListener("upstreamNotice", function (event) {
+    var notice = document.getElementById("upstream-notice");
+    if (!notice) return;
+    var text = (event.detail && event.detail.text) || "";
+    if (notice.textContent !== text) notice.textContent = text;
+    notice.hidden = !text;
+  });
 })();

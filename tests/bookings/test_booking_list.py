@@ -169,6 +169,17 @@ def test_htmx_filter_returns_the_table_region_only(live_sandbox, reception_clien
     assert shown(response) == expected(live_sandbox, "b.status = ?", ("completed",))
 
 
+def test_history_restore_gets_the_whole_page(live_sandbox, reception_client):
+    response = reception_client.get(
+        "/bookings/?status=completed", **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html and '<div id="booking-table"' in html
+    assert "HX-Request" in response["Vary"]
+    assert "HX-Request" in reception_client.get("/bookings/?status=completed", **HTMX)["Vary"]
+
+
 def test_one_upstream_call_with_reference_data_cached(live_sandbox, reception_client):
     api().list_agents()
     api().list_services()

@@ -11,7 +11,7 @@ import pytest
 
 from bookings.checkins import CheckInError, checkin_create, checkins_for_bookings
 from bookings.models import CheckIn
-from bookings.services import minutes_late
+from bookings.services.arrivals import minutes_late
 from frontoffice.models import AuditEntry
 from latepoint.models import Booking, BookingStatus
 

@@ -6,51 +6,17 @@ Faults are real (the sandbox's fault switch). Each test takes its own bookings.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
-import pytest
 from django.core.cache import cache
 
 from bookings.models import CheckIn, StatusChange
 from frontoffice.models import AuditEntry
-from tests.bookings.conftest import sandbox_status
+from tests.conftest import sandbox_status
+from tests.faults import BY_NAME, switch_on
 
 API = "/wp-json/latepoint-api/v1"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 MAYBE = "LatePoint may have applied it; check the booking before trying again"
-
-
-@dataclass(frozen=True)
-class Fault:
-    name: str
-    switches: dict
-    status: int
-    title: str
-    maybe_applied: bool = False
-
-
-FAULTS = [
-    Fault("unavailable", {"unavailable": True}, 503, "LatePoint is unavailable"),
-    Fault("error", {"error_rate": 1}, 502, "LatePoint had a problem"),
-    Fault("rate-limited", {"rate_limit": 1}, 429, "LatePoint is busy"),
-    Fault("garbled", {"malformed_rate": 1}, 502, "LatePoint sent an unreadable answer", True),
-    Fault("slow", {"latency_ms": 1500}, 504, "LatePoint is slow to answer", True),
-]
-
-
-@pytest.fixture(params=FAULTS, ids=[f.name for f in FAULTS])
-def fault_kind(request, live_sandbox, settings) -> Fault:
-    if request.param.name == "slow":
-        settings.LATEPOINT_TIMEOUT = 0.5  # well under the 1.5 s LatePoint takes
-    return request.param
-
-
-def switch_on(sandbox, fault: Fault) -> None:
-    sandbox.set_faults(**fault.switches)
-    if fault.name == "rate-limited":
-        # The one request a minute is spent: the front office's next call is refused.
-        status, _ = sandbox.request("GET", f"{API}/status")
-        assert status == 200
 
 
 def cancel(client, booking_id: int, reason: str):
@@ -233,7 +199,7 @@ def test_a_check_in_under_a_rate_limit_says_when_to_retry(
 ):
     booking_id = take_booking("approved", "today")
     cache.clear()
-    switch_on(live_sandbox, FAULTS[2])
+    switch_on(live_sandbox, BY_NAME["rate-limited"])
 
     response = row_post(reception_client, booking_id, "check-in")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from bookings.models import StatusChange
-from bookings.services import ALLOWED_TRANSITIONS
+from bookings.services.status import ALLOWED_TRANSITIONS
 from frontoffice.models import AuditEntry
-from tests.bookings.conftest import sandbox_status
+from tests.conftest import sandbox_status
 
 API = "/wp-json/latepoint-api/v1"
 

@@ -109,6 +109,17 @@ def test_refresh_swaps_only_the_board(live_sandbox, reception_client):
     assert row_ids(html) == [r["id"] for r in todays_rows(live_sandbox)]
 
 
+def test_history_restore_gets_the_whole_page(live_sandbox, reception_client):
+    response = reception_client.get(
+        "/", **HTMX, HTTP_HX_TARGET="today-board", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" in html and "data-search-shortcut" in html
+    assert {"HX-Request", "HX-Target"} <= {v.strip() for v in response["Vary"].split(",")}
+    refresh = reception_client.get("/", **HTMX, HTTP_HX_TARGET="today-board")
+    assert "HX-Request" in refresh["Vary"]
+
+
 def test_an_unknown_filter_value_is_ignored_with_a_message(live_sandbox, reception_client):
     html = reception_client.get("/?agent=abc&location=999999").content.decode()
     assert "that choice is not available and was ignored" in html
@@ -136,11 +147,78 @@ def test_late_and_open_bookings(live_sandbox, reception_client):
             assert f'id="arrival-{row["id"]}">Check in<' not in cells
 
 
-def test_each_row_loads_its_customers_badge_lazily(live_sandbox, reception_client):
+def _lazy_badge(html: str, customer_id: int) -> re.Match | None:
+    return re.search(
+        rf'hx-get="/bookings/badge/{customer_id}/" hx-trigger="load(?: delay:(\d+)ms)?"', html
+    )
+
+
+def test_each_row_loads_its_customers_badge_lazily_nearest_arrival_first(
+    live_sandbox, reception_client
+):
     rows = todays_rows(live_sandbox)
-    html = reception_client.get("/").content.decode()
+    response = reception_client.get("/")
+    html = response.content.decode()
+    # A cold board: today's bookings and the agents and locations of its filters, no badge.
+    assert server_timing_calls(response) <= 3
+    delays = {}
     for row in rows:
-        assert f'hx-get="/bookings/badge/{row["customer_id"]}/" hx-trigger="load"' in html
+        lazy = _lazy_badge(html, row["customer_id"])
+        assert lazy, row["id"]
+        delays[row["id"]] = int(lazy.group(1) or 0)
+    now = timezone.now()
+
+    def distance(row) -> float:
+        start = datetime.fromisoformat(row["start_at"]).replace(tzinfo=UTC)
+        return abs((start - now).total_seconds())
+
+    nearest = min(rows, key=distance)
+    furthest = max(rows, key=distance)
+    assert delays[nearest["id"]] == 0
+    assert delays[furthest["id"]] > 0
+
+
+def test_badges_already_known_are_on_the_board_without_a_call(live_sandbox, reception_client):
+    rows = todays_rows(live_sandbox)
+    reception_client.get("/")
+    for customer_id in {row["customer_id"] for row in rows}:
+        reception_client.get(f"/bookings/badge/{customer_id}/", **HTMX)
+
+    response = reception_client.get("/")
+    html = response.content.decode()
+
+    assert server_timing_calls(response) == 0
+    for row in rows:
+        assert not _lazy_badge(html, row["customer_id"]), row["id"]
+        cells = re.search(rf'<tr id="today-row-{row["id"]}".*?</tr>', html, re.S).group(0)
+        assert re.search(r'class="row-badge"[^>]*>.*?chip-', cells, re.S), row["id"]
+
+
+def test_a_badge_waits_for_the_budget_instead_of_failing(live_sandbox, reception_client, settings):
+    from frontoffice import budget
+
+    settings.LATEPOINT_RATE_LIMIT = 4  # 3 usable, badges up to 1
+    budget.reset()
+    customers = sorted({row["customer_id"] for row in todays_rows(live_sandbox)})
+    first = reception_client.get(f"/bookings/badge/{customers[0]}/", **HTMX).content.decode()
+    second = reception_client.get(f"/bookings/badge/{customers[1]}/", **HTMX).content.decode()
+
+    assert "risk" in first.lower()
+    assert "Risk: waiting for LatePoint" in second
+    assert re.search(
+        rf'hx-get="/bookings/badge/{customers[1]}/" hx-trigger="load delay:\d+s"', second
+    )
+
+
+def test_a_check_in_from_the_board_reuses_the_booking_the_board_read(
+    live_sandbox, reception_client, take_booking
+):
+    booking_id = take_booking("approved", "today")
+    reception_client.get("/")
+    response = reception_client.post(f"/bookings/{booking_id}/check-in/", **HTMX)
+    assert response.status_code == 200
+    assert "Checked in" in response.content.decode()
+    assert server_timing_calls(response) == 0
 
 
 def test_badge_warns_about_a_blocked_customer(live_sandbox, reception_client):

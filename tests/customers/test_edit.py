@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from customers.services import customer_update
+from frontoffice import budget
 from frontoffice.models import AuditEntry
 from tests.customers.form_html import field_errors, form_values, read_form
 
@@ -61,24 +61,6 @@ def open_form(client, customer_id: int) -> dict[str, str]:
     response = client.get(f"/customers/{customer_id}/edit/")
     assert response.status_code == 200
     return form_values(response.content)
-
-
-@pytest.fixture
-def sent(live_sandbox):
-    """Every request the front office's client sent upstream: (method, path, JSON body)."""
-    from frontoffice.upstream import get_client
-
-    calls: list[tuple[str, str, object]] = []
-
-    def hook(response, *args, **kwargs):
-        request = response.request
-        body = json.loads(request.body) if request.body else None
-        calls.append((request.method, urlsplit(request.url).path, body))
-
-    session = get_client().session
-    session.hooks["response"].append(hook)
-    yield calls
-    session.hooks["response"].remove(hook)
 
 
 def puts(calls):
@@ -284,7 +266,9 @@ def test_a_failed_write_keeps_the_input_and_says_so(live_sandbox, reception_clie
     assert entry.result == AuditEntry.Result.FAILED
     assert "busy" in entry.error
 
-    # The kept form saves as it is once LatePoint answers again.
+    # The kept form saves as it is once LatePoint answers again: after its Retry-After, until
+    # which the front office sends it nothing (frontoffice.budget).
+    budget.reset()
     again = reception_client.post(f"/customers/{customer_id}/edit/", shown)
     assert again.status_code == 302
     assert row(live_sandbox, customer_id)["city"] == "Medford"
@@ -299,6 +283,7 @@ def test_sandbox_down_during_a_save_keeps_the_input(live_sandbox, reception_clie
     response = reception_client.post(f"/customers/{customer_id}/edit/", typed)
     live_sandbox.reset_faults()
     assert response.status_code in (500, 502, 503)
+    # The check for changes made since the form was opened fails first: nothing is sent.
     assert "Your changes were not saved." in response.content.decode()
     assert form_values(response.content)["first_name"] == "Edwina"
     assert row(live_sandbox, customer_id)["first_name"] == "Edith"

@@ -10,12 +10,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from customers.forms import (
-    CustomerForm,
-    load_snapshot,
-    postal_code_error,
-    sign_snapshot,
-)
+from customers.forms import CustomerForm
+from customers.snapshots import load_snapshot, sign_snapshot
+from customers.validators import postal_code_error
 
 VALID = {
     "first_name": "Ana",

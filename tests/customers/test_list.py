@@ -323,6 +323,7 @@ def test_history_restore_gets_the_whole_page(live_sandbox, reception_client):
     page = response.content.decode()
     assert "<html" in page
     assert '<form method="get" action="/customers/"' in page
+    assert "HX-Request" in response["Vary"]
 
 
 def test_the_page_works_without_javascript_and_searches_as_you_type(live_sandbox, reception_client):

@@ -266,7 +266,7 @@ def test_inactive_customer_gets_a_verify_warning(live_sandbox, reception_client)
 def risk_candidates(sandbox) -> dict[str, tuple[int, int]]:
     """One seeded customer per expected level, from the sandbox database: {level: (id, days)}.
 
-    The rule is recomputed here from the raw bookings, independently of customers.risk.
+    The rule is recomputed here from the raw bookings, independently of frontoffice.risk.
     """
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     today = timezone.localdate()
@@ -435,6 +435,25 @@ def test_past_tab_by_htmx_is_one_call_and_shows_more(live_sandbox, reception_cli
         f"/customers/{customer_id}/bookings/?tab=past&limit=20", headers={"HX-Request": "true"}
     ).content.decode()
     assert booking_links(more) == expected[:20]
+
+
+def test_a_tab_restored_from_history_is_the_whole_profile(live_sandbox, reception_client):
+    customer_id = busy_customer(live_sandbox)
+    response = reception_client.get(
+        f"/customers/{customer_id}/bookings/?tab=past",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain == [
+        (f"/customers/{customer_id}/?tab=past#customer-bookings", 302)
+    ]
+    assert "<html" in page and 'id="customer-bookings"' in page
+    assert "HX-Request" in response["Vary"]
+    fragment = reception_client.get(
+        f"/customers/{customer_id}/bookings/?tab=past", headers={"HX-Request": "true"}
+    )
+    assert "HX-Request" in fragment["Vary"]
 
 
 def test_status_tab_matches_the_sandbox_database(live_sandbox, reception_client):

@@ -13,12 +13,11 @@ from customers.templatetags.customer_tags import (
     country_name,
     dash,
     initials,
-    money,
     percent,
     phone,
-    status_label,
     tel_uri,
 )
+from frontoffice.templatetags.formatting import money, status_label
 from latepoint.models import Customer
 
 

@@ -1,10 +1,15 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright against a live front office
-that talks to the session's sandbox. Screenshots go to test-artifacts/screenshots/ (git-ignored).
+that talks to the session's sandbox. Every test under tests/e2e/ gets them from here.
+
+Screenshots of the main screens go to test-artifacts/screenshots/, and one of each page a failed
+test had open to test-artifacts/failures/ (both git-ignored). CHROMIUM_PATH names the browser
+(`make test CHROMIUM=...` sets it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import time
@@ -21,6 +26,7 @@ from tests.conftest import PASSWORD
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
+FAILURES = ARTIFACTS / "failures"
 
 
 def pytest_collection_modifyitems(items):
@@ -77,15 +83,30 @@ def screenshot(page: Page):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    """A browser test that fails (in its set-up, such as signing in, or its body) leaves a
+    full-page PNG of every page it had open in test-artifacts/failures/; one that passes
+    removes what an earlier failure of it left there."""
     outcome = yield
     report = outcome.get_result()
-    if report.when == "call" and report.failed:
-        page = item.funcargs.get("page")
-        if page is not None:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            # A failed screenshot must not hide the failure itself.
-            with contextlib.suppress(Exception):
-                page.screenshot(path=str(SCREENSHOTS / f"FAILED-{item.name}.png"), full_page=True)
+    if report.when not in ("setup", "call"):
+        return
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-")
+    if report.when == "call" and report.passed:
+        for pattern in ("{}.png", "{}-[0-9]*.png"):
+            for stale in FAILURES.glob(pattern.format(glob.escape(stem))):
+                stale.unlink(missing_ok=True)
+        return
+    browser = item.funcargs.get("browser")
+    if not report.failed or browser is None:
+        return
+    pages = [page for context in browser.contexts for page in context.pages]
+    FAILURES.mkdir(parents=True, exist_ok=True)
+    for index, page in enumerate(pages):
+        path = FAILURES / (f"{stem}.png" if index == 0 else f"{stem}-{index + 1}.png")
+        # A failed screenshot must not hide the failure itself.
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(path), full_page=True, timeout=10_000)
+            report.sections.append(("failure screenshot", str(path)))
 
 
 def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:

@@ -153,6 +153,12 @@ def test_history_restore_gets_the_whole_page(manager_client):
         "/audit/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert b"<html" in response.content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_table_and_the_page_vary_on_htmx(manager_client):
+    for headers in ({}, {"HX-Request": "true"}):
+        assert "HX-Request" in manager_client.get("/audit/", headers=headers)["Vary"]
 
 
 def test_pagination_fifty_per_page(manager_client, receptionist):

@@ -65,6 +65,10 @@ SERVED_OVERRIDES = {
     # The audit trail is append-only, even for administrators.
     "admin:frontoffice_auditentry_add": {403},
     "admin:frontoffice_auditentry_delete": {403},
+    # Sign-in records (django-axes) are written by sign-ins only: read or delete (to unlock).
+    "admin:axes_accessattempt_add": {403},
+    "admin:axes_accesslog_add": {403},
+    "admin:axes_accessfailurelog_add": {403},
     # Needs its query parameters; refuses without them.
     "admin:autocomplete": {403},
     # Staff accounts have no page of their own on the site.

@@ -114,6 +114,9 @@ def test_production_turns_on_hsts_and_secure_cookies():
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
         ({"LATEPOINT_CACHE_TTL_CUSTOMER": "soon"}, "LATEPOINT_CACHE_TTL_CUSTOMER"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+        ({"FRONTOFFICE_TRUSTED_PROXIES": "10.0.0.1,proxy.local"}, "FRONTOFFICE_TRUSTED_PROXIES"),
+        ({"FRONTOFFICE_SIGNIN_FAILURES_PER_USER": "0"}, "FRONTOFFICE_SIGNIN_FAILURES_PER_USER"),
+        ({"FRONTOFFICE_SIGNIN_LOCK_MINUTES": "soon"}, "FRONTOFFICE_SIGNIN_LOCK_MINUTES"),
     ],
 )
 def test_bad_setting_stops_start_up_naming_it(overrides, named):
@@ -161,9 +164,10 @@ PRINT_HEADERS = """
 import json
 from django.test import Client
 response = Client().get("/healthz", secure=True, HTTP_HOST="frontoffice.example.com")
-plain = Client().get("/healthz", HTTP_HOST="frontoffice.example.com")
+plain = Client().get("/accounts/login/", HTTP_HOST="frontoffice.example.com")
 redirect = [plain.status_code, plain.get("Location")]
-print(json.dumps({"secure": dict(response.items()), "plain": redirect}))
+probe = Client().get("/healthz", HTTP_HOST="frontoffice.example.com").status_code
+print(json.dumps({"secure": dict(response.items()), "plain": redirect, "probe": probe}))
 """
 
 
@@ -175,4 +179,6 @@ def test_production_responses_carry_hsts_and_redirect_to_https():
     assert headers["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-    assert answer["plain"] == [301, "https://frontoffice.example.com/healthz"]
+    assert answer["plain"] == [301, "https://frontoffice.example.com/accounts/login/"]
+    # A load balancer's plain-HTTP health probe is answered, not redirected.
+    assert answer["probe"] == 200

@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
+from django.utils import timezone
 
 from frontoffice import upstream_metrics, views
 from frontoffice.upstream import CachedLatePoint, api, get_client
@@ -321,10 +322,13 @@ def attempts(live_sandbox, monkeypatch) -> list:
 
 
 def test_list_all_bookings_fetches_every_page_once(live_sandbox, attempts):
+    # A month before this one: a range reaching today is read in two walks (tested apart).
+    this_month = timezone.localdate().replace(day=1).isoformat()
     with live_sandbox.db() as db:
         month, expected = db.execute(
             "SELECT substr(start_date, 1, 7) AS month, COUNT(*) FROM sandbox_booking "
-            "GROUP BY month ORDER BY COUNT(*) DESC LIMIT 1"
+            "WHERE start_date < ? GROUP BY month ORDER BY COUNT(*) DESC LIMIT 1",
+            (this_month,),
         ).fetchone()
     first_day = date.fromisoformat(f"{month}-01")
     next_month = date(first_day.year + (first_day.month == 12), first_day.month % 12 + 1, 1)
@@ -373,7 +377,7 @@ def test_cached_latepoint_is_built_on_the_settings_client(live_sandbox):
 # --- Server-Timing end to end ---------------------------------------------------------------------
 
 
-def test_server_timing_on_readyz_counts_one_call(client, live_sandbox):
+def test_server_timing_on_readyz_counts_one_call(db, client, live_sandbox):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "latepoint": "reachable"}
@@ -381,7 +385,7 @@ def test_server_timing_on_readyz_counts_one_call(client, live_sandbox):
     assert re.search(r"app;dur=[\d.]+", response["Server-Timing"])
 
 
-def test_readyz_says_why_when_latepoint_is_unavailable(client, live_sandbox):
+def test_readyz_says_why_when_latepoint_is_unavailable(db, client, live_sandbox):
     live_sandbox.set_faults(unavailable=True)
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -390,7 +394,23 @@ def test_readyz_says_why_when_latepoint_is_unavailable(client, live_sandbox):
     assert server_timing_calls(response) == 3  # a GET is tried three times
 
 
-def test_readyz_with_a_wrong_key(client, live_sandbox, settings):
+def test_readyz_asks_latepoint_at_most_once_in_30_seconds(db, client, live_sandbox):
+    answers = [client.get("/readyz") for _ in range(100)]
+    assert {response.status_code for response in answers} == {200}
+    assert sum(server_timing_calls(response) for response in answers) == 1
+
+
+def test_readyz_shares_a_failed_probe_too(db, client, live_sandbox):
+    live_sandbox.set_faults(unavailable=True)
+    first = client.get("/readyz")
+    live_sandbox.reset_faults()
+    again = client.get("/readyz")
+    assert again.status_code == 503
+    assert again.json() == first.json()
+    assert server_timing_calls(again) == 0
+
+
+def test_readyz_with_a_wrong_key(db, client, live_sandbox, settings):
     settings.LATEPOINT_API_KEY = "lp_live_not_the_right_key"
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -400,17 +420,21 @@ def test_readyz_with_a_wrong_key(client, live_sandbox, settings):
 def test_server_timing_counts_calls_made_in_worker_threads(
     reception_client, live_sandbox, attempts
 ):
+    today = timezone.localdate().isoformat()
     with live_sandbox.db() as db:
-        expected = db.execute(
-            "SELECT COUNT(*) FROM sandbox_booking WHERE start_date BETWEEN ? AND ?",
-            ("2000-01-01", "2100-12-31"),
-        ).fetchone()[0]
+        past, ahead = db.execute(
+            "SELECT SUM(start_date < ?), SUM(start_date >= ?) FROM sandbox_booking "
+            "WHERE start_date BETWEEN ? AND ?",
+            (today, today, "2000-01-01", "2100-12-31"),
+        ).fetchone()
+    expected = past + ahead
 
     response = reception_client.get("/test-all-bookings/?from=2000-01-01&to=2100-12-31")
 
     assert response.status_code == 200
     assert response.json()["count"] == expected
-    assert len([a for a in attempts if a.attempt == 1]) == -(-expected // 100)
+    # Two walks: the days before today, then today on (see list_all_bookings).
+    assert len([a for a in attempts if a.attempt == 1]) == -(-past // 100) + -(-ahead // 100)
     assert server_timing_calls(response) == len(attempts)
 
 

@@ -1,7 +1,7 @@
 """The documentation's own example payloads (seeds/ and latepoint-api.md), read into typed values.
 
 Each test feeds a payload exactly as the docs print it through the client (a canned transport
-stands in for the network) or through the model's `from_api`, and checks the values staff see.
+stands in for the network) or through `latepoint.parsing`, and checks the values staff see.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from latepoint import (
-    Agent,
     BadResponse,
-    Booking,
     BookingStatus,
     Conflict,
-    Customer,
     CustomerStatus,
     Forbidden,
     InvalidRequest,
@@ -29,6 +26,7 @@ from latepoint import (
     Service,
     Unauthorized,
     convert,
+    envelope,
     parsing,
 )
 from tests.doc_payloads import SEED_004_BOOKING
@@ -563,7 +561,7 @@ def test_booking_with_the_sandbox_extras_reads_both_halves_of_the_page():
         "agent": {**data["agent"], "display_name": "Dr. Pao"},
     }
 
-    booking = Booking.from_api(data)
+    booking = parsing.parse_booking(data)
 
     assert booking.service.id == 4
     assert booking.agent.display_name == "Dr. Pao"  # display_name wins over full_name
@@ -576,18 +574,18 @@ def test_booking_with_the_sandbox_extras_reads_both_halves_of_the_page():
 
 @pytest.mark.parametrize("raw", [45, "45", 45.0, " 45 "])
 def test_ids_int_or_string(raw):
-    assert Customer.from_api({"id": raw}).id == 45
+    assert parsing.parse_customer({"id": raw}).id == 45
 
 
 def test_mixed_id_types_in_one_object():
-    service = Service.from_api(
+    service = parsing.parse_service(
         {"id": "1", "name": "x", "category": {"id": 1}, "agents": [{"id": 1}]}
     )
     assert service.id == 1
 
 
 def test_counts_string_next_to_int_in_one_object():
-    stats = Customer.from_api(
+    stats = parsing.parse_customer(
         {"id": 1, "stats": {"total_bookings": "3", "future_bookings": "0", "completed_bookings": 3}}
     ).stats
     assert (stats.total_bookings, stats.future_bookings, stats.completed_bookings) == (3, 0, 3)
@@ -595,7 +593,7 @@ def test_counts_string_next_to_int_in_one_object():
 
 @pytest.mark.parametrize("raw", ["60", 60])
 def test_duration_string_or_int(raw):
-    assert Service.from_api({"id": 1, "duration": raw}).duration == 60
+    assert parsing.parse_service({"id": 1, "duration": raw}).duration == 60
 
 
 @pytest.mark.parametrize(
@@ -616,7 +614,7 @@ def test_duration_string_or_int(raw):
 def test_money_variants(raw, amount):
     assert convert.to_decimal(raw) == amount
     if amount is not None:
-        assert Service.from_api({"id": 1, "charge_amount": raw}).price == amount
+        assert parsing.parse_service({"id": 1, "charge_amount": raw}).price == amount
 
 
 def test_service_price_from_charge_amount_then_price_min():
@@ -626,8 +624,8 @@ def test_service_price_from_charge_amount_then_price_min():
         "price_max": "299.0000",
         "charge_amount": "100.0000",
     }
-    assert Service.from_api(page).price == Decimal("100.0000")
-    assert Service.from_api({"id": 1, "price_min": "120.0000"}).price == Decimal("120.0000")
+    assert parsing.parse_service(page).price == Decimal("100.0000")
+    assert parsing.parse_service({"id": 1, "price_min": "120.0000"}).price == Decimal("120.0000")
 
 
 @pytest.mark.parametrize(
@@ -645,7 +643,7 @@ def test_service_price_from_charge_amount_then_price_min():
     ],
 )
 def test_booleans(raw, expected):
-    assert Customer.from_api({"id": 1, "is_guest": raw}).is_guest is expected
+    assert parsing.parse_customer({"id": 1, "is_guest": raw}).is_guest is expected
 
 
 @pytest.mark.parametrize(
@@ -663,7 +661,7 @@ def test_booleans(raw, expected):
     ],
 )
 def test_date_variants(raw, expected):
-    customer = Customer.from_api({"id": 1, "date_of_birth": raw}, tz=NEW_YORK)
+    customer = parsing.parse_customer({"id": 1, "date_of_birth": raw}, tz=NEW_YORK)
     assert customer.date_of_birth == expected
 
 
@@ -685,14 +683,14 @@ def test_date_variants(raw, expected):
     ],
 )
 def test_datetime_variants_are_aware(raw, expected):
-    created = Customer.from_api({"id": 1, "created_at": raw}, tz=NEW_YORK).created_at
+    created = parsing.parse_customer({"id": 1, "created_at": raw}, tz=NEW_YORK).created_at
     assert created == expected
     if created is not None:
         assert created.tzinfo is not None
 
 
 def test_unreadable_optional_date_is_none_not_an_error():
-    customer = Customer.from_api({"id": 1, "date_of_birth": "someday", "created_at": [1]})
+    customer = parsing.parse_customer({"id": 1, "date_of_birth": "someday", "created_at": [1]})
     assert customer.date_of_birth is None
     assert customer.created_at is None
 
@@ -719,7 +717,7 @@ def test_time_variants(raw, expected):
     ],
 )
 def test_booking_statuses(raw, expected):
-    status = Booking.from_api({"id": 1, "status": raw}).status
+    status = parsing.parse_booking({"id": 1, "status": raw}).status
     assert status == expected
     if isinstance(expected, BookingStatus):
         assert isinstance(status, BookingStatus)
@@ -739,13 +737,13 @@ def test_booking_statuses(raw, expected):
     ],
 )
 def test_customer_statuses(raw, expected):
-    status = Customer.from_api({"id": 1, "status": raw}).status
+    status = parsing.parse_customer({"id": 1, "status": raw}).status
     assert status == expected
     assert isinstance(status, CustomerStatus) is isinstance(expected, CustomerStatus)
 
 
 def test_address_flat_fields():
-    customer = Customer.from_api(
+    customer = parsing.parse_customer(
         {
             "id": 1,
             "address": "456 Oak Street",
@@ -764,11 +762,11 @@ def test_address_flat_fields():
 
 @pytest.mark.parametrize("key", ["wordpress_user_id", "wp_user_id"])
 def test_wordpress_user_id_either_name(key):
-    assert Customer.from_api({"id": 1, key: "156"}).wordpress_user_id == 156
+    assert parsing.parse_customer({"id": 1, key: "156"}).wordpress_user_id == 156
 
 
 def test_notes_and_admin_notes():
-    customer = Customer.from_api({"id": 1, "notes": "VIP", "admin_notes": "pays late"})
+    customer = parsing.parse_customer({"id": 1, "notes": "VIP", "admin_notes": "pays late"})
     assert (customer.notes, customer.admin_notes) == ("VIP", "pays late")
 
 
@@ -781,19 +779,21 @@ def test_notes_and_admin_notes():
     ],
 )
 def test_agent_naming(payload, name):
-    assert Agent.from_api(payload).display_name == name
+    assert parsing.parse_agent(payload).display_name == name
 
 
 def test_service_nested_or_flat_in_a_booking():
-    nested = Booking.from_api({"id": 1, "service": {"id": 7, "name": "General", "duration": 60}})
-    flat = Booking.from_api({"id": 1, "service_name": "test 1", "service_id": "4"})
+    nested = parsing.parse_booking(
+        {"id": 1, "service": {"id": 7, "name": "General", "duration": 60}}
+    )
+    flat = parsing.parse_booking({"id": 1, "service_name": "test 1", "service_id": "4"})
     assert (nested.service.id, nested.service.name, nested.duration) == (7, "General", 60)
     assert (flat.service.id, flat.service.name) == (4, "test 1")
 
 
 @pytest.mark.parametrize("key", ["address", "full_address"])
 def test_location_address_either_name(key):
-    location = Location.from_api({"id": "2", "name": "Center", key: "123 Main St, New York"})
+    location = parsing.parse_location({"id": "2", "name": "Center", key: "123 Main St, New York"})
     assert location.address == "123 Main St, New York"
 
 
@@ -844,18 +844,18 @@ def test_services_get_example_strings_everywhere():
         "category": {"id": 1, "name": "General"},
         "agents": [{"id": 1, "first_name": "John", "last_name": "Doe"}],
     }
-    service = Service.from_api(data)
+    service = parsing.parse_service(data)
     assert service == Service(
         id=1, name="Consult", duration=60, price=Decimal("100.0000"), status="active"
     )
 
 
 def test_custom_fields_empty_php_array_is_empty_dict():
-    assert Customer.from_api({"id": 1, "custom_fields": []}).custom_fields == {}
+    assert parsing.parse_customer({"id": 1, "custom_fields": []}).custom_fields == {}
 
 
 def test_booking_from_date_and_time_in_its_own_zone():
-    booking = Booking.from_api(
+    booking = parsing.parse_booking(
         {
             "id": 5,
             "start_date": "11/17/2025",
@@ -871,7 +871,7 @@ def test_booking_from_date_and_time_in_its_own_zone():
 
 
 def test_booking_without_zone_uses_the_site_zone_and_duration():
-    booking = Booking.from_api(
+    booking = parsing.parse_booking(
         {"id": 5, "start_date": "2025-11-17", "start_time": "09:00", "duration": 45}, tz=NEW_YORK
     )
     assert booking.timezone == ""
@@ -880,7 +880,7 @@ def test_booking_without_zone_uses_the_site_zone_and_duration():
 
 
 def test_booking_offset_datetime_converted_into_the_booking_zone():
-    booking = Booking.from_api(
+    booking = parsing.parse_booking(
         {"id": 5, "start_datetime": "2025-11-17T19:00:00Z", "timezone": "America/Montevideo"}
     )
     assert booking.start.tzinfo == MONTEVIDEO
@@ -888,7 +888,7 @@ def test_booking_offset_datetime_converted_into_the_booking_zone():
 
 
 def test_booking_with_an_unknown_zone_falls_back_to_the_site_zone():
-    booking = Booking.from_api(
+    booking = parsing.parse_booking(
         {"id": 5, "start_date": "2025-11-17", "start_time": "09:00", "timezone": "Mars/Olympus"},
         tz=NEW_YORK,
     )
@@ -896,7 +896,7 @@ def test_booking_with_an_unknown_zone_falls_back_to_the_site_zone():
 
 
 def test_booking_transactions_and_extras():
-    booking = Booking.from_api(
+    booking = parsing.parse_booking(
         {
             "id": 5,
             "transactions": [
@@ -1063,13 +1063,13 @@ def test_a_2xx_with_status_error_is_an_error():
     ids=["E1", "E2", "E3", "E4", "403", "422", "500"],
 )
 def test_error_envelopes(status, body, cls, code, message):
-    error = parsing.error_from_body(status, body)
+    error = envelope.error_from_body(status, body)
     assert type(error) is cls
     assert (error.status, error.code, error.message) == (status, code, message)
 
 
 def test_the_http_status_wins_over_data_status():
-    error = parsing.error_from_body(404, {"code": "x", "message": "y", "data": {"status": 400}})
+    error = envelope.error_from_body(404, {"code": "x", "message": "y", "data": {"status": 400}})
     assert isinstance(error, NotFound)
     assert error.status == 404
 
@@ -1084,7 +1084,7 @@ def test_details_in_data_and_lists_of_messages():
             "details": {"phone": ["Too long.", "Bad prefix."]},
         },
     }
-    error = parsing.error_from_body(400, body)
+    error = envelope.error_from_body(400, body)
     assert error.field_errors == {"phone": "Too long. Bad prefix.", "email": "Invalid email."}
 
 
@@ -1097,7 +1097,7 @@ def test_nested_field_error_keys_are_kept():
             "details": {"customer.email": "Email is required"},
         },
     }
-    assert parsing.error_from_body(400, body).field_errors == {
+    assert envelope.error_from_body(400, body).field_errors == {
         "customer.email": "Email is required"
     }
 
@@ -1188,7 +1188,7 @@ def test_a_non_json_404_is_not_found():
 )
 def test_pagination_shapes(meta_key, meta, expected):
     body = {"success": True, "data": [{"id": 1}], meta_key: meta}
-    page = parsing.parse_page(body, parsing.parse_customer, page=1, per_page=20)
+    page = envelope.parse_page(body, parsing.parse_customer, page=1, per_page=20)
     assert (
         page.page,
         page.per_page,
@@ -1205,11 +1205,11 @@ def test_pagination_prefers_pagination_over_meta():
         "pagination": {"page": 2, "total": 40, "per_page": 20, "total_pages": 2},
         "meta": {"page": 9},
     }
-    assert parsing.parse_page(body, parsing.parse_customer, page=1, per_page=20).page == 2
+    assert envelope.parse_page(body, parsing.parse_customer, page=1, per_page=20).page == 2
 
 
 def test_list_without_metadata():
-    page = parsing.parse_page(
+    page = envelope.parse_page(
         {"success": True, "data": []}, parsing.parse_customer, page=1, per_page=20
     )
     assert (page.items, page.total, page.total_pages, page.has_next) == ((), 0, 1, False)
@@ -1264,7 +1264,7 @@ def test_status_endpoint():
 
 
 def test_a_list_with_null_data_has_no_rows():
-    page = parsing.parse_page(
+    page = envelope.parse_page(
         {"success": True, "data": None}, parsing.parse_customer, page=1, per_page=20
     )
     assert page.items == ()
@@ -1273,9 +1273,9 @@ def test_a_list_with_null_data_has_no_rows():
 @pytest.mark.parametrize("raw", ["abc", "Infinity", "NaN", "12.5", True, [1], {"id": 1}])
 def test_an_unreadable_id_is_bad_response_from_the_model_too(raw):
     with pytest.raises(BadResponse):
-        Customer.from_api({"id": raw})
+        parsing.parse_customer({"id": raw})
 
 
 @pytest.mark.parametrize("raw", [10**20, -(10**20), float("nan")])
 def test_absurd_timestamps_are_no_date(raw):
-    assert Customer.from_api({"id": 1, "created_at": raw}).created_at is None
+    assert parsing.parse_customer({"id": 1, "created_at": raw}).created_at is None

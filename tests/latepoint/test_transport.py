@@ -17,7 +17,7 @@ from latepoint import (
     RateLimited,
     ServerError,
 )
-from latepoint import client as client_module
+from latepoint import transport as transport_module
 from tests.latepoint.canned import canned_client
 
 OK_LIST = {"success": True, "data": [], "pagination": {"page": 1, "per_page": 20, "total": 0}}
@@ -28,7 +28,7 @@ UNAVAILABLE = {"status": "error", "error": {"code": "latepoint_not_available", "
 def sleeps(monkeypatch) -> list[float]:
     """The waits between attempts, recorded instead of slept."""
     waited: list[float] = []
-    monkeypatch.setattr(client_module.time, "sleep", waited.append)
+    monkeypatch.setattr(transport_module.time, "sleep", waited.append)
     return waited
 
 

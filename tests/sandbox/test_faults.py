@@ -166,6 +166,47 @@ def test_a_write_under_an_error_fault_is_not_applied(sandbox):
     assert found.json["data"] == []
 
 
+def test_write_then_fail_applies_the_write_and_answers_an_error(sandbox):
+    email = f"applied.{time.time_ns()}@example.org"
+    sandbox.set_faults(write_then_fail=503)
+    reply = call(
+        sandbox,
+        "POST",
+        "/customers",
+        body={"first_name": "Saved", "last_name": "Anyway", "email": email},
+    )
+    assert_e1(reply, 503, "server_error")
+    # Reads are answered as usual, and the write happened.
+    found = call(sandbox, "GET", "/customers", params={"email": email})
+    assert found.status == 200
+    assert [row["email"] for row in found.json["data"]] == [email]
+
+
+def test_write_error_refuses_writes_only_and_applies_nothing(sandbox):
+    email = f"refused.{time.time_ns()}@example.org"
+    sandbox.set_faults(write_error=503)
+    reply = call(
+        sandbox, "POST", "/customers", body={"first_name": "N", "last_name": "O", "email": email}
+    )
+    assert_e1(reply, 503, "server_error")
+    found = call(sandbox, "GET", "/customers", params={"email": email})
+    assert found.status == 200
+    assert found.json["data"] == []
+
+
+def test_the_request_log_lists_what_was_received(sandbox):
+    started = time.time()
+    call(sandbox, "GET", "/status")
+    call(sandbox, "GET", "/customers/999999999")
+    rows = call(sandbox, "GET", "/_sandbox/requests", params={"since": started}).json
+    assert [row[1:] for row in rows["requests"]] == [
+        ["GET", "/status", 200],
+        ["GET", "/customers/999999999", 404],
+    ]
+    assert rows["count"] == 2
+    assert call(sandbox, "GET", "/_sandbox/requests", key=None).status == 401
+
+
 # --- the runtime switch ----------------------------------------------------------------------
 
 

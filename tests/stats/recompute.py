@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 SITE_ZONE = ZoneInfo("America/New_York")
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -129,7 +131,16 @@ def previous_range(start: date, end: date) -> tuple[date, date]:
 
 
 def pages(conn: sqlite3.Connection, start: date, end: date, **filters) -> int:
-    """GET /bookings pages (100 a page) for the range; an empty range still costs one."""
+    """GET /bookings pages (100 a page) the front office reads for the range.
+
+    A range from the past into today or later is read as two walks (the days before today,
+    then the rest: see CachedLatePoint.list_all_bookings); an empty walk still costs one page.
+    """
+    today = timezone.localdate()
+    if start < today <= end:
+        return pages(conn, start, today - timedelta(days=1), **filters) + pages(
+            conn, today, end, **filters
+        )
     return max(1, math.ceil(len(booking_rows(conn, start, end, **filters)) / 100))
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 
 from stats.charts import daily_chart, nice_ceiling, service_chart
+from stats.figures import DayCount, ServiceRevenue
 from stats.forms import Period
-from stats.services import DayCount, ServiceRevenue
 
 
 def test_nice_ceiling():

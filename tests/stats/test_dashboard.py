@@ -213,7 +213,7 @@ def test_90_day_view_renders_and_its_call_count_is_as_documented(manager_client,
     # 3 reference lists + every page of both periods + 2 new-customer counts + risk checks.
     expected = 3 + pages + 2 + candidates
     assert upstream_calls(response) == expected
-    # The seeded data (about 8,700 bookings over 20 months) has some 3,000 in 180 days.
+    # The seeded data (about 8,300 bookings over 20 months) has some 3,000 in 180 days.
     assert 25 <= pages <= 40 and candidates == 10
     print(f"90-day view: {expected} upstream calls ({pages} pages of bookings)")
 
@@ -245,6 +245,20 @@ def test_htmx_request_gets_only_the_dashboard_region(manager_client, live_sandbo
     assert "<html" not in html
     revenue = response.context["board"].current.revenue
     assert 'id="figure-revenue"' in html and money_text(revenue) in html
+
+
+def test_history_restore_gets_the_whole_page(manager_client, live_sandbox):
+    response = manager_client.get(
+        "/stats/",
+        {"period": "week"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html and '<div id="stats-dashboard"' in html
+    assert "HX-Request" in response["Vary"]
+    fragment = manager_client.get("/stats/", {"period": "week"}, headers={"HX-Request": "true"})
+    assert "HX-Request" in fragment["Vary"]
 
 
 def test_page_works_without_javascript(manager_client, live_sandbox):

@@ -7,8 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from latepoint.models import Booking, BookingCustomer, Service
-from stats.forms import Period
-from stats.services import (
+from stats.figures import (
     Comparison,
     Rate,
     daily_counts,
@@ -16,6 +15,7 @@ from stats.services import (
     revenue_by_service,
     top_customers_by_spend,
 )
+from stats.forms import Period
 
 NY = ZoneInfo("America/New_York")
 PERIOD = Period(start=date(2026, 11, 1), end=date(2026, 11, 3))

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
-
-from tests.e2e import conftest as e2e
-
-# The real-browser fixtures of tests/e2e (Debian's Chromium, signed-in pages, screenshots).
-browser_type_launch_args = e2e.browser_type_launch_args
-browser_context_args = e2e.browser_context_args
-app = e2e.app
-as_receptionist = e2e.as_receptionist
-screenshot = e2e.screenshot
-
-pytestmark = pytest.mark.e2e
 
 
 def past_heavy_customer(sandbox) -> int:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from customers.risk import NEVER_BOOKED_DAYS, RiskLevel, assess_risk
+from frontoffice.risk import NEVER_BOOKED_DAYS, RiskLevel, assess_risk
 from latepoint.models import Booking, BookingStatus, Customer, CustomerStats, CustomerStatus
 
 TODAY = date(2026, 11, 22)

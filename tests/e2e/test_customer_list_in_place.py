@@ -1,27 +1,13 @@
 """The customer list in a real browser: search as you type, filters and paging swap the table
 region only, and the address bar follows so back and reload reproduce the view."""
 
-# The browser suite's fixtures are imported by name, so tests take them as same-named arguments.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import (  # noqa: F401 - fixtures shared with the browser suite
-    app,
-    as_manager,
-    as_receptionist,
-    browser_context_args,
-    browser_type_launch_args,
-    screenshot,
-    sign_in,
-)
-
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+from tests.e2e.conftest import sign_in
 
 
 def _mark_page(page: Page) -> None:
@@ -106,25 +92,20 @@ def test_status_filter_and_empty_state(as_manager: Page, app, screenshot):
     expect(page.get_by_label("Status")).to_have_value("")
 
 
-def test_filters_and_paging_work_without_javascript(browser, app, receptionist):
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1180, "height": 820}
-    )
-    page = context.new_page()
-    try:
-        sign_in(page, app, receptionist.username)
-        page.goto(app + "/customers/")
+def test_filters_and_paging_work_without_javascript(new_context, app, receptionist):
+    # pytest-playwright's new_context: the suite's viewport, closed after the failure screenshot.
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, app, receptionist.username)
+    page.goto(app + "/customers/")
 
-        page.get_by_label("Search").fill("O'Brien")
-        page.get_by_label("Status").select_option("active")
-        page.get_by_role("button", name="Apply filters").click()
+    page.get_by_label("Search").fill("O'Brien")
+    page.get_by_label("Status").select_option("active")
+    page.get_by_role("button", name="Apply filters").click()
 
-        expect(page).to_have_url(re.compile(r"/customers/\?q=O%27Brien&status=active"))
-        expect(page.locator("#customer-table")).to_contain_text("Anne-Marie O'Brien")
+    expect(page).to_have_url(re.compile(r"/customers/\?q=O%27Brien&status=active"))
+    expect(page.locator("#customer-table")).to_contain_text("Anne-Marie O'Brien")
 
-        page.goto(app + "/customers/?per_page=50")
-        page.locator("#customer-table").get_by_role("link", name="Last \u00bb").click()
-        expect(page).to_have_url(re.compile(r"/customers/\?per_page=50&page=\d+$"))
-        expect(page.locator("#customer-table")).to_contain_text("Page ")
-    finally:
-        context.close()
+    page.goto(app + "/customers/?per_page=50")
+    page.locator("#customer-table").get_by_role("link", name="Last \u00bb").click()
+    expect(page).to_have_url(re.compile(r"/customers/\?per_page=50&page=\d+$"))
+    expect(page.locator("#customer-table")).to_contain_text("Page ")

@@ -1,0 +1,260 @@
+"""Arrivals: check-in and its undo, the Today board, and the customer badge on its rows.
+
+LatePoint has no "arrived" status: check-ins are the front office's own record
+(`bookings.checkins`); the board joins them to today's bookings from LatePoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from bookings import checkins
+from bookings.models import CheckIn
+from bookings.services.listing import booking_get
+from bookings.services.status import status_label
+from frontoffice import budget
+from frontoffice.audit import audit_record
+from frontoffice.models import AuditEntry
+from frontoffice.risk import RiskAssessment, assess_risk
+from frontoffice.upstream import api
+from latepoint.errors import LatePointError, NotFound
+from latepoint.models import Booking, BookingStatus, Customer, CustomerStatus
+
+#: Statuses a customer can still arrive for (check-in, "late by").
+OPEN_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
+
+# --- check-in -----------------------------------------------------------------------------
+
+
+def checkin_refusal(booking: Booking, *, today: date | None = None) -> str:
+    """Why this booking cannot be checked in now ("" when it can)."""
+    today = today or timezone.localdate()
+    if booking.status not in OPEN_STATUSES:
+        return f"A {status_label(booking.status).lower()} booking cannot be checked in."
+    if booking.start is None:
+        return "This booking has no start time."
+    if timezone.localtime(booking.start).date() != today:
+        return "Check-in is open on the day of the booking only."
+    return ""
+
+
+def _booking_for_arrival(*, user, booking_id: int, action: str, summary: str) -> Booking:
+    """The booking a check-in or undo is about, read first (usually cached).
+
+    If LatePoint cannot give it, the attempt is audited as failed and nothing else happens.
+    """
+    day = timezone.localdate()
+    shown = api().find_cached_booking(booking_id, **_board_filters(day))
+    if shown is not None:
+        return shown  # as the board showed it a moment ago: no call
+    try:
+        return booking_get(booking_id=booking_id)
+    except NotFound:
+        raise
+    except LatePointError as exc:
+        audit_record(
+            user=user,
+            action=action,
+            object_type="booking",
+            object_id=booking_id,
+            summary=summary,
+            result=AuditEntry.Result.FAILED,
+            error=f"The booking could not be read from LatePoint: {exc.user_message}",
+        )
+        raise
+
+
+def booking_check_in(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
+    """Record that the customer arrived (the booking must be open and today).
+
+    If LatePoint cannot give the booking, nothing is recorded.
+    """
+    summary = f"Checked in for booking {booking_id}"
+    booking = _booking_for_arrival(
+        user=user, booking_id=booking_id, action=AuditEntry.Action.CHECK_IN, summary=summary
+    )
+    refusal = checkin_refusal(booking)
+    customer_id = booking.customer.id if booking.customer else None
+    if refusal:
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CHECK_IN,
+            object_type="booking",
+            object_id=booking.id,
+            customer_id=customer_id,
+            summary=summary,
+            result=AuditEntry.Result.FAILED,
+            error=refusal,
+        )
+        raise checkins.CheckInError(refusal)
+    checkin = checkins.checkin_create(user=user, booking_id=booking.id, customer_id=customer_id)
+    return booking, checkin
+
+
+def booking_check_in_undo(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
+    """Undo the booking's check-in (local only: LatePoint has no arrived status).
+
+    The booking is read first so its board row can be shown afterwards; if LatePoint cannot
+    give it, nothing is undone.
+    """
+    booking = _booking_for_arrival(
+        user=user,
+        booking_id=booking_id,
+        action=AuditEntry.Action.CHECK_IN_UNDO,
+        summary=f"Check-in undone for booking {booking_id}",
+    )
+    return booking, checkins.checkin_undo(user=user, booking_id=booking.id)
+
+
+# --- the Today board ----------------------------------------------------------------------
+
+
+def minutes_late(booking: Booking, check_in: CheckIn | None, *, now: datetime) -> int:
+    """Minutes past the start for an open booking nobody checked in for (0 otherwise)."""
+    if check_in is not None or booking.start is None or booking.status not in OPEN_STATUSES:
+        return 0
+    late = int((now - booking.start).total_seconds() // 60)
+    return max(late, 0)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    booking: Booking
+    check_in: CheckIn | None
+    late_minutes: int
+    can_check_in: bool
+    #: The customer's badge when it is already known (no call); else it is loaded lazily,
+    #: after `badge_delay_ms`, so the arrivals nearest to now get theirs first.
+    badge: CustomerBadge | None = None
+    badge_delay_ms: int = 0
+
+    @property
+    def id(self) -> int:
+        return self.booking.id
+
+
+@dataclass(frozen=True)
+class TodayBoard:
+    day: date
+    rows: list[BoardRow]
+    generated_at: datetime
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def board_row(booking: Booking, check_in: CheckIn | None, *, now: datetime) -> BoardRow:
+    """One row of the Today board: lateness and whether check-in is open, as of `now`."""
+    today = timezone.localtime(now).date()
+    return BoardRow(
+        booking=booking,
+        check_in=check_in,
+        late_minutes=minutes_late(booking, check_in, now=now),
+        can_check_in=check_in is None and not checkin_refusal(booking, today=today),
+    )
+
+
+def _start_key(booking: Booking) -> tuple:
+    start = booking.start.timestamp() if booking.start else float("inf")
+    return (start, booking.id)
+
+
+def _board_filters(day: date) -> dict[str, Any]:
+    return {"date_from": day, "date_to": day, "sort": "start_date", "order": "asc"}
+
+
+def today_board(
+    *, agent_id: int | None = None, location_id: int | None = None, now: datetime | None = None
+) -> TodayBoard:
+    """Today's bookings (business time zone) across agents, in time order, every page."""
+    now = now or timezone.now()
+    day = timezone.localtime(now).date()
+    filters = _board_filters(day)
+    if agent_id is not None:
+        filters["agent_id"] = agent_id
+    if location_id is not None:
+        filters["location_id"] = location_id
+    bookings = sorted(api().list_all_bookings(**filters), key=_start_key)
+    active = checkins.checkins_for_bookings(b.id for b in bookings)
+    rows = _with_badges([board_row(b, active.get(b.id), now=now) for b in bookings], now=now)
+    counts = {
+        "total": len(rows),
+        "checked_in": sum(1 for r in rows if r.check_in),
+        "late": sum(1 for r in rows if r.late_minutes > 0),
+        "open": sum(1 for r in rows if r.booking.status in OPEN_STATUSES),
+    }
+    return TodayBoard(day=day, rows=rows, generated_at=now, counts=counts)
+
+
+def today_row(
+    *, booking_id: int, booking: Booking | None = None, now: datetime | None = None
+) -> BoardRow:
+    """One row of the board, for swapping it after a check-in (`booking` if already read)."""
+    booking = booking or booking_get(booking_id=booking_id)
+    active = checkins.checkins_for_bookings([booking.id])
+    return board_row(booking, active.get(booking.id), now=now or timezone.now())
+
+
+#: Lazy badges start this far apart, nearest arrival first, so a cold board's badges come in a
+#: steady trickle within the request budget rather than one burst.
+BADGE_STAGGER_MS = 250
+
+
+def _with_badges(rows: list[BoardRow], *, now: datetime) -> list[BoardRow]:
+    """The rows with the badges already cached, and a loading order for the others."""
+    customer_ids = {
+        r.booking.customer.id for r in rows if r.booking.customer and r.booking.customer.id
+    }
+    known = api().cached_customer_summaries(customer_ids)
+    by_nearness = sorted(
+        (r for r in rows if r.booking.customer and r.booking.customer.id not in known),
+        key=lambda r: abs((r.booking.start - now).total_seconds()) if r.booking.start else 1e9,
+    )
+    delays = {r.id: rank * BADGE_STAGGER_MS for rank, r in enumerate(by_nearness)}
+    result = []
+    for row in rows:
+        customer = row.booking.customer
+        cached = known.get(customer.id) if customer else None
+        badge = _badge(cached) if cached is not None else None
+        result.append(replace(row, badge=badge, badge_delay_ms=delays.get(row.id, 0)))
+    return result
+
+
+# --- the customer badge (lazy per row) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerBadge:
+    customer: Customer
+    risk: RiskAssessment | None
+
+    @property
+    def blocked(self) -> bool:
+        return self.customer.status == CustomerStatus.BLOCKED
+
+
+def customer_badge(*, customer_id: int, background: bool = True) -> CustomerBadge | None:
+    """Risk level and status of a customer, None if they do not exist.
+
+    From the customer's summary, cached for hours (risk changes slowly; an edit through the
+    front office refreshes it). Board badges are background work: they take only what the
+    desks leave of the request budget (BudgetExhausted otherwise: try again later).
+    """
+    try:
+        if background:
+            with budget.background():
+                customer = api().get_customer_summary(customer_id)
+        else:
+            customer = api().get_customer_summary(customer_id)
+    except NotFound:
+        return None
+    return _badge(customer)
+
+
+def _badge(customer: Customer) -> CustomerBadge:
+    risk = None
+    if customer.stats is not None:
+        risk = assess_risk(customer.stats, today=timezone.localdate(), customer=customer)
+    return CustomerBadge(customer=customer, risk=risk)

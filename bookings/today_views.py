@@ -1,0 +1,233 @@
+"""The Today screen: the arrivals board, its quick search and lazy customer badges, and the
+check-in and undo buttons of its rows (the booking page has them too).
+
+Thin views: they read the request, call `bookings.services.arrivals` (and `.search`), and render
+`bookings/today.html`, narrowed to a partial for HTMX requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from bookings.checkins import CheckInError
+from bookings.forms import TodayFilterForm
+from bookings.models import CheckIn
+from bookings.services import arrivals, search
+from frontoffice.http import HtmxHttpRequest, same_site_url, vary_on_htmx, wants_fragment
+from frontoffice.reference import reference_data
+from frontoffice.upstream_errors import describe, error_page
+from latepoint.errors import BudgetExhausted, LatePointError, NotFound
+from latepoint.models import Booking
+
+#: The board's region: the filters and the refresh after a check-in swap only it.
+BOARD_TARGET = "today-board"
+
+# --- Today ------------------------------------------------------------------------------------
+
+
+@require_GET
+@vary_on_htmx
+@vary_on_headers("HX-Target")
+def today(request: HtmxHttpRequest) -> TemplateResponse:
+    """The arrivals board for the current day (business time zone), filterable by agent/location."""
+    reference = reference_data(services=False)
+    form = TodayFilterForm(request.GET, reference=reference)
+    agent_id, location_id, warnings = form.filters()
+    board = arrivals.today_board(agent_id=agent_id, location_id=location_id)
+    query = request.GET.urlencode()
+    context = {
+        "board": board,
+        "form": form,
+        "warnings": warnings,
+        "now": board.generated_at,
+        "board_url": reverse("today") + (f"?{query}" if query else ""),
+        "filtered": agent_id is not None or location_id is not None,
+        "next_url": request.get_full_path(),
+    }
+    template = "bookings/today.html"
+    if wants_fragment(request) and request.htmx.target == BOARD_TARGET:
+        template += "#today-board"
+    return TemplateResponse(request, template, context)
+
+
+@require_GET
+@vary_on_htmx
+def quick_search(request: HtmxHttpRequest) -> HttpResponse:
+    """The Today search box's results (HTMX); without JavaScript, the customer list search."""
+    q = request.GET.get("q", "")[:100]
+    if not wants_fragment(request):
+        # Without JavaScript the box submits to the customer list instead.
+        return redirect(reverse("customers:list") + "?" + urlencode({"q": q}))
+    results = search.quick_search(q=q)
+    return TemplateResponse(
+        request,
+        "bookings/today.html#search-results",
+        {"results": results, "min_length": search.QUICK_SEARCH_MIN},
+    )
+
+
+@require_GET
+def customer_badge(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
+    """The risk badge and blocked warning of one customer, loaded lazily per row.
+
+    Board badges are background work within the request budget: when the budget has no place
+    for one now, the answer asks to be loaded again once a place frees up. The booking page's
+    badge (`?detail=1`, the blocked warning) is read like any page a desk waits on.
+    """
+    detail = request.GET.get("detail") == "1"
+    badge, failed, retry_in = None, False, 0
+    try:
+        badge = arrivals.customer_badge(customer_id=customer_id, background=not detail)
+    except BudgetExhausted as exc:
+        retry_in = max(int(exc.retry_after or 0), 5)
+    except LatePointError:
+        failed = True
+    response = TemplateResponse(
+        request,
+        "bookings/includes/badge.html",
+        {"badge": badge, "failed": failed, "detail": detail, "retry_in": retry_in},
+    )
+    if not retry_in:
+        response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+# --- check-in ---------------------------------------------------------------------------------
+
+#: Sent with a check-in's row so the Today board refreshes its summary (see today.html).
+BOARD_CHANGED = "board-changed"
+
+
+def _next_url(request: HtmxHttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    return same_site_url(request, candidate) or fallback
+
+
+def _row_response(
+    request: HtmxHttpRequest,
+    booking_id: int,
+    error: str = "",
+    *,
+    row: arrivals.BoardRow | None = None,
+) -> TemplateResponse:
+    if row is None:
+        row = arrivals.today_row(booking_id=booking_id)
+    context = {"row": row, "row_error": error, "now": timezone.now(), "next_url": reverse("today")}
+    response = TemplateResponse(
+        request, "bookings/today.html#today-row", context, status=409 if error else 200
+    )
+    if not error:
+        # The board's counts (checked in, late) changed too: it refreshes itself on this event.
+        trigger_client_event(response, BOARD_CHANGED)
+    return response
+
+
+def _checkin_answer(
+    request: HtmxHttpRequest,
+    booking_id: int,
+    *,
+    error: str,
+    done: str,
+    row: arrivals.BoardRow | None = None,
+) -> HttpResponse:
+    """HTMX gets the board row back; a plain form post gets a message and a redirect."""
+    if wants_fragment(request):
+        return _row_response(request, booking_id, error, row=row)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(_next_url(request, reverse("bookings:detail", args=[booking_id])))
+
+
+def _checkin_unreadable(
+    request: HtmxHttpRequest, booking_id: int, exc: LatePointError, *, kept: str
+) -> TemplateResponse:
+    """LatePoint failed while the booking was read, before anything was recorded.
+
+    HTMX: the message goes into the row's own error slot, so the row (and its button) stays as
+    it was, ready to be pressed again. Without JavaScript: our error page, with the way back.
+    """
+    error = describe(exc)
+    text = f"{error.message} Nothing was changed: {kept}."
+    if "try again" not in error.message.lower():
+        text += " Try again in a moment."
+    if not wants_fragment(request):
+        back = _next_url(request, reverse("bookings:detail", args=[booking_id]))
+        return error_page(request, error, retry_url=back, message=text)
+    context = {"row_error": f"{error.title}. {text}"}
+    response = TemplateResponse(
+        request, "bookings/today.html#row-error", context, status=error.status
+    )
+    retarget(response, f"#row-error-{booking_id}")
+    reswap(response, "innerHTML")
+    return error.apply_headers(response)
+
+
+def _arrival_action(
+    request: HtmxHttpRequest,
+    booking_id: int,
+    act: Callable[[], tuple[Booking, CheckIn | None]],
+    *,
+    kept: str,
+    done: str,
+) -> HttpResponse:
+    """Run a check-in or its undo and answer with the board row, an error, or a redirect.
+
+    `act` returns the booking and its active check-in afterwards; `kept` says what stands when
+    LatePoint fails first, `done` is the success message.
+    """
+    row = None
+    try:
+        booking, checkin = act()
+        row = arrivals.board_row(booking, checkin, now=timezone.now())
+        error = ""
+    except NotFound:
+        raise Http404("No such booking.") from None
+    except CheckInError as exc:
+        error = str(exc)
+    except LatePointError as exc:
+        return _checkin_unreadable(request, booking_id, exc, kept=kept)
+    return _checkin_answer(request, booking_id, error=error, done=done, row=row)
+
+
+@require_POST
+@vary_on_htmx
+def booking_check_in(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
+    """Record the customer's arrival (the booking must be open and today)."""
+    return _arrival_action(
+        request,
+        booking_id,
+        lambda: arrivals.booking_check_in(user=request.user, booking_id=booking_id),
+        kept="the arrival was not recorded",
+        done="Checked in.",
+    )
+
+
+@require_POST
+@vary_on_htmx
+def booking_check_in_undo(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
+    """Undo the booking's check-in (the record stays, marked undone)."""
+
+    def undo() -> tuple[Booking, None]:
+        booking, _undone = arrivals.booking_check_in_undo(user=request.user, booking_id=booking_id)
+        return booking, None
+
+    return _arrival_action(
+        request,
+        booking_id,
+        undo,
+        kept="the check-in still stands",
+        done="Check-in undone.",
+    )

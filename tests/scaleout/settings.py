@@ -1,0 +1,17 @@
+"""Settings for the scale-out tests' front-office processes: the suite's (plain-HTTP cookies,
+static files from the finders, fast password hashing), with production's database and cache.
+
+tests.settings is made for the one process that runs the suite: a SQLite test database (with a
+SQLite-only connection option) and, when CACHE_URL is unset, a per-process local-memory cache.
+These processes keep production's choices instead: DATABASE_URL, and the database cache created
+by `migrate` (the default) or what CACHE_URL names.
+"""
+
+# First: it sets the suite's defaults in the environment before production's settings read it.
+from tests.settings import *  # noqa: F403
+
+# isort: split
+import frontoffice.settings as _production
+
+DATABASES = _production.DATABASES
+CACHES = _production.CACHES
