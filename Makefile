@@ -13,7 +13,7 @@ PORT ?= 8000
 SANDBOX_PORT ?= 8001
 CUSTOMERS ?= 500
 
-.PHONY: run test install chromium servers lint format check bench clean
+.PHONY: run test install chromium axe servers lint format check bench clean
 
 # A venv whose Python is not 3.11 (or that does not run) is never reused: build it again.
 ifneq ($(shell $(PY) $(IS_PY311) 2>/dev/null && echo ok),ok)
@@ -56,6 +56,24 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# axe-core, the npm package, for the browser tests' accessibility checks (tests/e2e/axe.py):
+# installed from tests/e2e/package-lock.json into tests/e2e/node_modules (never a CDN), again
+# when the lock file changes. Debian's nodejs and npm when npm is missing.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		echo "Installing Node.js and npm from Debian's packages..."; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@echo "Installing axe-core from npm into tests/e2e/node_modules..."
+	cd tests/e2e && npm ci --no-audit --no-fund --silent
+	@touch $@
+
 # PostgreSQL and Redis for the scale-out tests (tests/scaleout/), from Debian's packages: the
 # tests start their own servers on free ports; nothing is started as a service.
 servers:
@@ -70,7 +88,7 @@ servers:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$PKGS >/dev/null; \
 	fi
 
-test: $(STAMP) chromium servers
+test: $(STAMP) chromium axe servers
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	CHROMIUM_PATH='$(CHROMIUM)' $(PY) -m pytest
@@ -90,4 +108,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
+	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts tests/e2e/node_modules

@@ -16,7 +16,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 _deadline = float(os.environ.get("LATEPOINT_DEADLINE", "15"))
 timeout = int(_deadline * 2 + 30)
 graceful_timeout = 30
-keepalive = 5
+# Idle keep-alive connections stay open longer than a load balancer's or a desk's idle gap
+# (60 s is the usual balancer timeout): a connection closed by the server just as the client
+# reuses it is answered with a reset.
+keepalive = 65
 
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 errorlog = "-"

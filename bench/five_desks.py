@@ -117,7 +117,7 @@ class FrontOffice:
     log_file: object
 
 
-def front_office_env(workdir: Path, sandbox, port: int) -> dict[str, str]:
+def front_office_env(workdir: Path, sandbox, port: int, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -136,14 +136,15 @@ def front_office_env(workdir: Path, sandbox, port: int) -> dict[str, str]:
         WEB_CONCURRENCY=str(WORKERS),
         PYTHONPATH=str(ROOT),
     )
+    env.update(extra)
     return env
 
 
-def start_front_office(workdir: Path, sandbox, desks: int) -> FrontOffice:
+def start_front_office(workdir: Path, sandbox, desks: int, **extra_env: str) -> FrontOffice:
     """migrate (the cache table included, empty), demo users and one receptionist a desk, then
     gunicorn with gunicorn.conf.py, as scripts/run.sh starts it."""
     port = _free_port()
-    env = front_office_env(workdir, sandbox, port)
+    env = front_office_env(workdir, sandbox, port, **extra_env)
 
     def manage(*args: str) -> None:
         command = [sys.executable, str(ROOT / "manage.py"), *args]

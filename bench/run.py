@@ -87,23 +87,27 @@ def measure(client, path: str) -> dict:
     }
 
 
-SCENARIOS = ("page-speed", "five-desks", "all")
+SCENARIOS = ("page-speed", "five-desks", "slow-latepoint", "all")
 
 
 def main() -> int:
     import five_desks
+    import slow_latepoint
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--scenario",
         choices=SCENARIOS,
         default="all",
-        help="page-speed, five-desks, or both (all, the default)",
+        help="page-speed, five-desks, slow-latepoint, or all of them (the default)",
     )
     parser.add_argument("--latency-ms", type=int, default=150)
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--profile-id", type=int, default=1, help="customer for the profile page")
     five_desks.add_arguments(parser)
+    parser.add_argument(
+        "--latency-s", type=float, default=12.0, help="slow-latepoint: LatePoint's latency (12)"
+    )
     args = parser.parse_args()
 
     runs = []
@@ -111,6 +115,8 @@ def main() -> int:
         runs.append(page_speed)
     if args.scenario in ("five-desks", "all"):
         runs.append(five_desks.run)
+    if args.scenario in ("slow-latepoint", "all"):
+        runs.append(slow_latepoint.run)
     status = 0
     for number, scenario in enumerate(runs):
         if number:

@@ -32,6 +32,12 @@ def checkins_for_bookings(booking_ids: Iterable[int]) -> dict[int, CheckIn]:
     return {checkin.booking_id: checkin for checkin in active}
 
 
+def checkin_note(checkin: CheckIn) -> str:
+    """The check-in as staff read it, "Checked in at 09:12 by Rita" (business time zone)."""
+    when = timezone.localtime(checkin.checked_in_at).strftime("%H:%M")
+    return f"Checked in at {when} by {checkin.checked_in_by_name or 'staff'}"
+
+
 def checkin_create(
     *, user, booking_id: int, customer_id: int | None, at: datetime | None = None
 ) -> CheckIn:

@@ -5,10 +5,12 @@ Filter forms never fail a page: a value that cannot be used is dropped with a me
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 
 from bookings.services.listing import PAYMENT_STATUSES, SORT_FIELDS, BookingFilters
 from bookings.services.status import CANCEL_REASON_MAX
@@ -26,8 +28,13 @@ SORT_LABELS = {
     "id": "ID",
 }
 PER_PAGE_CHOICES = [(n, str(n)) for n in (25, 50, 100)]
+#: The list opens in time order, from today on (see `BookingFilterForm.filters`).
+DEFAULT_SORT = "start_date"
+DEFAULT_ORDER = "asc"
 #: The widest date range the list accepts (a longer one is cut to this).
 MAX_RANGE_DAYS = 366
+#: Filters tucked under "More filters" (its fold opens when one of them is set).
+MORE_FILTERS = ("agent", "service", "location", "payment_status")
 
 
 class StatusChangeForm(forms.Form):
@@ -95,8 +102,13 @@ class BookingFilterForm(forms.Form):
         self.fields["service"].choices = _choices(reference.services, lambda s: s.name)
         self.fields["location"].choices = _choices(reference.locations, lambda loc: loc.name)
 
-    def filters(self) -> tuple[BookingFilters, list[str]]:
-        """The usable filters, and a message for each value that was dropped or corrected."""
+    def filters(self, *, today: date | None = None) -> tuple[BookingFilters, list[str]]:
+        """The usable filters, and a message for each value that was dropped or corrected.
+
+        With no date in the address (neither `date_from` nor `date_to`, not even empty), the
+        list runs from `today` (the business's) on: the desk opens it on what comes next. An
+        empty `date_from` is the user's own choice of every date.
+        """
         self.is_valid()
         messages = []
         for name in self.errors:
@@ -105,6 +117,11 @@ class BookingFilterForm(forms.Form):
             messages.append(f"{label}: “{value[:40]}” is not a valid value and was ignored.")
         data = self.cleaned_data
         date_from, date_to = data.get("date_from"), data.get("date_to")
+        dates_chosen = any(
+            name in self.data and name not in self.errors for name in ("date_from", "date_to")
+        )
+        if not dates_chosen:
+            date_from = today or timezone.localdate()
         if date_from and date_to and date_from > date_to:
             date_from, date_to = date_to, date_from
             messages.append("The dates were the wrong way round; they have been swapped.")
@@ -120,32 +137,45 @@ class BookingFilterForm(forms.Form):
             location_id=data.get("location"),
             payment_status=data.get("payment_status") or None,
             search=(data.get("search") or "").strip() or None,
-            sort=data.get("sort") or "start_date",
-            order=data.get("order") or "desc",
+            sort=data.get("sort") or DEFAULT_SORT,
+            order=data.get("order") or DEFAULT_ORDER,
             page=data.get("page") or 1,
             per_page=data.get("per_page") or 25,
         )
         return filters, messages
 
 
+def _date_values(filters: BookingFilters) -> dict[str, str]:
+    """The dates as the address carries them: none for the default (from today on), and an
+    empty `date_from` for every date, so that the default does not come back."""
+    date_from, date_to = filters.date_from, filters.date_to
+    if date_to is None and date_from == timezone.localdate():
+        return {}
+    values = {}
+    if date_from is not None or date_to is None:
+        values["date_from"] = date_from.isoformat() if date_from else ""
+    if date_to is not None:
+        values["date_to"] = date_to.isoformat()
+    return values
+
+
 def filters_query(filters: BookingFilters, **overrides) -> str:
     """The query string that reproduces `filters` (with `overrides`), defaults left out."""
     values = {
-        "date_from": filters.date_from.isoformat() if filters.date_from else "",
-        "date_to": filters.date_to.isoformat() if filters.date_to else "",
         "status": filters.status or "",
         "agent": filters.agent_id or "",
         "service": filters.service_id or "",
         "location": filters.location_id or "",
         "payment_status": filters.payment_status or "",
         "search": filters.search or "",
-        "sort": filters.sort if filters.sort != "start_date" else "",
-        "order": filters.order if filters.order != "desc" else "",
+        "sort": filters.sort if filters.sort != DEFAULT_SORT else "",
+        "order": filters.order if filters.order != DEFAULT_ORDER else "",
         "per_page": filters.per_page if filters.per_page != 25 else "",
         "page": filters.page if filters.page != 1 else "",
     }
     values.update(overrides)
     query = QueryDict(mutable=True)
+    query.update(_date_values(filters))
     for key, value in values.items():
         if key == "page" and str(value) == "1":
             continue
@@ -154,9 +184,86 @@ def filters_query(filters: BookingFilters, **overrides) -> str:
     return query.urlencode()
 
 
+def every_date_query(filters: BookingFilters) -> str:
+    """`filters` over every date (from the first page)."""
+    return filters_query(replace(filters, date_from=None, date_to=None), page="")
+
+
+def narrowed(filters: BookingFilters) -> bool:
+    """True when a filter other than the dates is set (what "Clear filters" takes away)."""
+    return any(
+        (
+            filters.status,
+            filters.agent_id,
+            filters.service_id,
+            filters.location_id,
+            filters.payment_status,
+            filters.search,
+        )
+    )
+
+
+def more_filters_set(filters: BookingFilters) -> bool:
+    """True when a filter under "More filters" is set: the fold then shows open."""
+    return any((filters.agent_id, filters.service_id, filters.location_id, filters.payment_status))
+
+
+@dataclass(frozen=True)
+class ListScope:
+    """What the list shows, in words: its dates ("from today (Fri Nov 27) onwards") and its
+    order ("earliest first")."""
+
+    dates: str
+    order: str
+
+
+def list_scope(filters: BookingFilters, *, today: date | None = None) -> ListScope:
+    today = today or timezone.localdate()
+    date_from, date_to = filters.date_from, filters.date_to
+
+    def day(value: date) -> str:
+        # As the table writes dates ("Fri Nov 27, 2026"), the year only when it is not this one.
+        text = f"{value:%a} {value:%b} {value.day}"
+        if value == today:
+            return f"today ({text})"
+        return text if value.year == today.year else f"{text}, {value.year}"
+
+    if date_from and date_to:
+        if date_from == date_to:
+            dates = f"on {day(date_from)}"
+        else:
+            dates = f"from {day(date_from)} to {day(date_to)}"
+    elif date_from:
+        dates = f"from {day(date_from)} onwards"
+    elif date_to:
+        dates = f"up to {day(date_to)}"
+    else:
+        dates = "of every date"
+    return ListScope(dates=dates, order=SORT_WORDS.get((filters.sort, filters.order), "sorted"))
+
+
+#: How each sort reads in `list_scope`.
+SORT_WORDS = {
+    ("start_date", "asc"): "earliest first",
+    ("start_date", "desc"): "latest first",
+    ("created_at", "asc"): "oldest booked first",
+    ("created_at", "desc"): "newest booked first",
+    ("customer_name", "asc"): "by customer, A to Z",
+    ("customer_name", "desc"): "by customer, Z to A",
+    ("status", "asc"): "by status, A to Z",
+    ("status", "desc"): "by status, Z to A",
+    ("id", "asc"): "by booking number, lowest first",
+    ("id", "desc"): "by booking number, highest first",
+}
+
+
 def corrected_data(filters: BookingFilters) -> QueryDict:
-    """The filter values as they are applied, to show the corrected form."""
-    return QueryDict(filters_query(filters))
+    """The filter values as they are applied, to show the form with: the dates always, so
+    the default "from today" shows today's date in From."""
+    data = QueryDict(filters_query(filters), mutable=True)
+    data["date_from"] = filters.date_from.isoformat() if filters.date_from else ""
+    data["date_to"] = filters.date_to.isoformat() if filters.date_to else ""
+    return data
 
 
 class TodayFilterForm(forms.Form):

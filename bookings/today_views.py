@@ -7,24 +7,32 @@ Thin views: they read the request, call `bookings.services.arrivals` (and `.sear
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
 
+from bookings import checkins
 from bookings.checkins import CheckInError
 from bookings.forms import TodayFilterForm
 from bookings.models import CheckIn
 from bookings.services import arrivals, search
-from frontoffice.http import HtmxHttpRequest, same_site_url, vary_on_htmx, wants_fragment
+from frontoffice.http import (
+    HtmxHttpRequest,
+    keeps_upstream_notice,
+    same_site_url,
+    vary_on_htmx,
+    wants_fragment,
+)
 from frontoffice.reference import reference_data
 from frontoffice.upstream_errors import describe, error_page
 from latepoint.errors import BudgetExhausted, LatePointError, NotFound
@@ -45,7 +53,10 @@ def today(request: HtmxHttpRequest) -> TemplateResponse:
     form = TodayFilterForm(request.GET, reference=reference)
     agent_id, location_id, warnings = form.filters()
     board = arrivals.today_board(agent_id=agent_id, location_id=location_id)
-    query = request.GET.urlencode()
+    # The board's own address leaves out the search box's `q`.
+    board_query = request.GET.copy()
+    board_query.pop("q", None)
+    query = board_query.urlencode()
     context = {
         "board": board,
         "form": form,
@@ -58,7 +69,46 @@ def today(request: HtmxHttpRequest) -> TemplateResponse:
     template = "bookings/today.html"
     if wants_fragment(request) and request.htmx.target == BOARD_TARGET:
         template += "#today-board"
+    else:
+        # `/?q=ma` (a reload, Back, a bookmark) shows the box and its results as they were left;
+        # after the board, so the results' Check in buttons reuse the listing it just read.
+        context.update(_search_context(request.GET.get("q", "")[:100], request.get_full_path()))
     return TemplateResponse(request, template, context)
+
+
+def _search_context(q: str, next_url: str) -> dict:
+    """The search box's results for `q`, or a message if LatePoint could not give them."""
+    results, error = None, ""
+    if q.strip():
+        try:
+            results = search.quick_search(q=q)
+        except LatePointError as exc:
+            failure = describe(exc)
+            error = f"{failure.title}. {failure.message}"
+    return {
+        "q": q,
+        "results": results,
+        "search_error": error,
+        "min_length": search.QUICK_SEARCH_MIN,
+        "search_next_url": next_url,
+    }
+
+
+def _today_url_with(request: HtmxHttpRequest, q: str) -> str | None:
+    """The Today page's address as the browser shows it, with the search's `q` in it (other
+    parameters, such as the board's filters, kept); None when the box is on another page."""
+    current = request.htmx.current_url_abs_path if request.htmx else None
+    if not current:
+        return None
+    parts = urlsplit(current)
+    if parts.path != reverse("today"):
+        return None
+    params = QueryDict(parts.query, mutable=True)
+    params.pop("q", None)
+    if q.strip():
+        params["q"] = q.strip()
+    query = params.urlencode()
+    return parts.path + (f"?{query}" if query else "")
 
 
 @require_GET
@@ -69,15 +119,28 @@ def quick_search(request: HtmxHttpRequest) -> HttpResponse:
     if not wants_fragment(request):
         # Without JavaScript the box submits to the customer list instead.
         return redirect(reverse("customers:list") + "?" + urlencode({"q": q}))
+    # The query goes into the address (replaced, not pushed: one history entry per search),
+    # so Back to Today, a reload or a bookmark show these results again.
+    address = _today_url_with(request, q)
     results = search.quick_search(q=q)
-    return TemplateResponse(
-        request,
-        "bookings/today.html#search-results",
-        {"results": results, "min_length": search.QUICK_SEARCH_MIN},
-    )
+    context = {
+        "results": results,
+        "min_length": search.QUICK_SEARCH_MIN,
+        "search_next_url": address or reverse("today"),
+        "search_fragment": True,
+    }
+    response = TemplateResponse(request, "bookings/today.html#search-results", context)
+    if address:
+        replace_url(response, address)
+    return response
+
+
+#: A badge the budget has no place for yet asks again after this long at the least.
+BADGE_RETRY_SECONDS = 10
 
 
 @require_GET
+@keeps_upstream_notice
 def customer_badge(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
     """The risk badge and blocked warning of one customer, loaded lazily per row.
 
@@ -90,7 +153,11 @@ def customer_badge(request: HtmxHttpRequest, customer_id: int) -> TemplateRespon
     try:
         badge = arrivals.customer_badge(customer_id=customer_id, background=not detail)
     except BudgetExhausted as exc:
-        retry_in = max(int(exc.retry_after or 0), 5)
+        # Spread the retries of a board's waiting badges: the budget frees a place for one
+        # every few seconds, so most of them would only be told to wait again.
+        retry_in = max(int(exc.retry_after or 0), BADGE_RETRY_SECONDS) + random.randint(
+            0, BADGE_RETRY_SECONDS * 2
+        )
     except LatePointError:
         failed = True
     response = TemplateResponse(
@@ -133,6 +200,47 @@ def _row_response(
     return response
 
 
+#: A Check in button outside the board (quick search results, the customer profile) sits in
+#: an element of this id (bookings/includes/arrival.html); a check-in posted from it gets it back.
+ARRIVAL_SLOT = "arrival-action-{}"
+
+
+def _from_arrival_slot(request: HtmxHttpRequest, booking_id: int) -> bool:
+    return wants_fragment(request) and request.htmx.target == ARRIVAL_SLOT.format(booking_id)
+
+
+def _slot_response(
+    request: HtmxHttpRequest, booking_id: int, *, error: str, row: arrivals.BoardRow | None
+) -> TemplateResponse:
+    """The slot again: "Checked in at …" (or why not), said aloud in the page's messages too."""
+    if row is not None:
+        slot = arrivals.arrival_slot(row.booking, row.check_in)
+        message = f"{slot.who or 'The customer'} checked in"
+        if row.check_in is not None:
+            message += f" at {timezone.localtime(row.check_in.checked_in_at):%H:%M}"
+        message += f" for the {slot.time} booking." if slot.time else "."
+    else:
+        # Refused (already checked in, not today, not open): no button, and the check-in if any.
+        active = checkins.checkins_for_bookings([booking_id]).get(booking_id)
+        note = checkins.checkin_note(active) if active is not None else ""
+        slot = arrivals.ArrivalSlot(booking_id=booking_id, note=note)
+        message = error
+    context = {
+        "slot": slot,
+        "option": request.POST.get("place") == "search",
+        "next_url": _next_url(request, ""),
+        "error": error,
+        "announce": message,
+        "announce_level": "error" if error else "success",
+    }
+    response = TemplateResponse(
+        request, "bookings/includes/arrival.html", context, status=409 if error else 200
+    )
+    if not error:
+        trigger_client_event(response, BOARD_CHANGED)
+    return response
+
+
 def _checkin_answer(
     request: HtmxHttpRequest,
     booking_id: int,
@@ -141,7 +249,10 @@ def _checkin_answer(
     done: str,
     row: arrivals.BoardRow | None = None,
 ) -> HttpResponse:
-    """HTMX gets the board row back; a plain form post gets a message and a redirect."""
+    """HTMX gets the board row (or the Check in slot) back; a plain form post gets a message
+    and a redirect."""
+    if _from_arrival_slot(request, booking_id):
+        return _slot_response(request, booking_id, error=error, row=row)
     if wants_fragment(request):
         return _row_response(request, booking_id, error, row=row)
     if error:
@@ -166,6 +277,16 @@ def _checkin_unreadable(
     if not wants_fragment(request):
         back = _next_url(request, reverse("bookings:detail", args=[booking_id]))
         return error_page(request, error, retry_url=back, message=text)
+    if _from_arrival_slot(request, booking_id):
+        # The button stays as it was, ready to be pressed again; the message goes beside it.
+        said = f"{error.title}. {text}"
+        context = {"error": said, "announce": said, "announce_level": "error"}
+        response = TemplateResponse(
+            request, "bookings/includes/arrival.html#arrival-error", context, status=error.status
+        )
+        retarget(response, f"#arrival-error-{booking_id}")
+        reswap(response, "innerHTML")
+        return error.apply_headers(response)
     context = {"row_error": f"{error.title}. {text}"}
     response = TemplateResponse(
         request, "bookings/today.html#row-error", context, status=error.status

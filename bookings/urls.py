@@ -5,6 +5,7 @@ from bookings import today_views, views
 app_name = "bookings"
 urlpatterns = [
     path("", views.booking_list, name="list"),
+    path("export.csv", views.booking_export, name="export"),
     path("search/", today_views.quick_search, name="quick-search"),
     path("badge/<int:customer_id>/", today_views.customer_badge, name="badge"),
     path("<int:booking_id>/", views.booking_detail, name="detail"),

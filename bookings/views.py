@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,10 +16,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
+from bookings import export
 from bookings.checkins import checkins_for_bookings
-from bookings.forms import BookingFilterForm, StatusChangeForm, corrected_data, filters_query
+from bookings.forms import (
+    MORE_FILTERS,
+    BookingFilterForm,
+    StatusChangeForm,
+    corrected_data,
+    every_date_query,
+    filters_query,
+    list_scope,
+    more_filters_set,
+    narrowed,
+)
 from bookings.services.arrivals import checkin_refusal, minutes_late
-from bookings.services.listing import booking_get
+from bookings.services.listing import booking_export_csv, booking_get
 from bookings.services.listing import booking_list as list_bookings
 from bookings.services.status import (
     TransitionRefused,
@@ -32,9 +43,11 @@ from bookings.services.status import (
     transition_refusal,
 )
 from bookings.tables import BookingTable, sort_links
+from frontoffice.csv_export import csv_response
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.pagination import page_links
 from frontoffice.reference import reference_data
+from frontoffice.roles import is_manager, manager_required
 from frontoffice.upstream_errors import describe
 from latepoint.errors import LatePointError, NotFound
 from latepoint.models import Booking
@@ -196,32 +209,78 @@ def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
 @require_GET
 @vary_on_htmx
 def booking_list(request: HtmxHttpRequest) -> HttpResponse:
-    """The bookings list: LatePoint's filters, sorting and paging (one upstream call)."""
+    """The bookings list: LatePoint's filters, sorting and paging (one upstream call).
+
+    It opens on today's bookings and what comes after, in time order; dates or an order in
+    the address (even an empty date, for every date) are the user's own and are kept.
+    """
+    today = timezone.localdate()
     reference = reference_data()
     form = BookingFilterForm(request.GET, reference=reference)
-    filters, warnings = form.filters()
+    filters, warnings = form.filters(today=today)
     corrected = filters_query(filters)
+    list_url = reverse("bookings:list") + (f"?{corrected}" if corrected else "")
     if warnings and not wants_fragment(request):
         for warning in warnings:
             messages.warning(request, warning)
-        return redirect(reverse("bookings:list") + (f"?{corrected}" if corrected else ""))
-    if warnings:
+        return redirect(list_url)
+    query = filters_query(filters, page="", per_page="")
+    fragment = wants_fragment(request)
+    context = {
+        "fragment": fragment,
+        "filters": filters,
+        "warnings": warnings,
+        "list_url": list_url,
+        "scope": list_scope(filters, today=today),
+        "has_filters": narrowed(filters),
+        "every_date_url": "?" + every_date_query(filters),
+        "dated": filters.date_from is not None or filters.date_to is not None,
+        "from_today": filters.date_from == today and filters.date_to is None,
+        "can_export": is_manager(request.user),
+        "export_url": reverse("bookings:export") + (f"?{query}" if query else ""),
+    }
+    error = None
+    try:
+        page = list_bookings(filters=filters)
+    except LatePointError as exc:
+        # Said in the list's own region, the filters kept, with the summary saying so too.
+        error = describe(exc)
+        context.update(error_title=error.title, error_message=error.message)
+    else:
+        context.update(
+            page=page,
+            table=BookingTable(list(page.items), sort_links=sort_links(filters)),
+            pagination=page_links(page, lambda n: "?" + filters_query(filters, page=n)),
+        )
+    status = error.status if error else 200
+    if fragment:
+        response = TemplateResponse(
+            request, "bookings/list.html#booking-table", context, status=status
+        )
+        if warnings:
+            push_url(response, list_url)
+    else:
+        # The form shows the filters as applied: today's date in From when the list opens on
+        # it.
         form = BookingFilterForm(corrected_data(filters), reference=reference)
         form.is_valid()
-    page = list_bookings(filters=filters)
-    table = BookingTable(list(page.items), sort_links=sort_links(filters))
-    context = {
-        "form": form,
-        "filters": filters,
-        "table": table,
-        "page": page,
-        "warnings": warnings,
-        "has_filters": bool(filters_query(filters, sort="", order="", page="", per_page="")),
-        "pagination": page_links(page, lambda n: "?" + filters_query(filters, page=n)),
-    }
-    if wants_fragment(request):
-        response = TemplateResponse(request, "bookings/list.html#booking-table", context)
-        if warnings:
-            push_url(response, reverse("bookings:list") + (f"?{corrected}" if corrected else ""))
-        return response
-    return TemplateResponse(request, "bookings/list.html", context)
+        context.update(
+            form=form,
+            more_fields=[form[name] for name in MORE_FILTERS],
+            more_filters_open=more_filters_set(filters),
+        )
+        response = TemplateResponse(request, "bookings/list.html", context, status=status)
+    if error:
+        error.apply_headers(response)
+    return response
+
+
+@require_GET
+@manager_required
+def booking_export(request: HtmxHttpRequest) -> StreamingHttpResponse:
+    """Every booking matching the list's current filters, in its order, as CSV, streamed."""
+    form = BookingFilterForm(request.GET, reference=reference_data())
+    filters, _warnings = form.filters()
+    # An upstream failure before the first row propagates: the error middleware answers it.
+    chunks = booking_export_csv(user=request.user, filters=filters)
+    return csv_response(chunks, export.export_filename())

@@ -72,6 +72,8 @@ def _context(
         "is_blocked": original_status == CustomerStatus.BLOCKED,
         "conflict": None,
         "notice": "",
+        "duplicates": [],
+        "email_owner": None,
         **extra,
     }
 
@@ -125,12 +127,23 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             writes.finish(request, token, url=url, message=done)
             messages.success(request, done)
             return _redirect(request, url)
+    duplicates = _unconfirmed_duplicates(form)
+    if duplicates:
+        # Nothing is written: the form comes back with the warning, and with the duplicates'
+        # ids in its hidden confirm field, so that "Create anyway" creates.
+        writes.release(request, token)
+        data = request.POST.copy()
+        data["confirm_duplicate"] = ",".join(str(c.id) for c in duplicates)
+        form = CustomerForm(data, **options)
+        form.is_valid()
+        return _render(request, _context(request, form, duplicates=duplicates))
     try:
         result = services.customer_create(user=request.user, data=form.all_values())
     except LatePointError as exc:
         _settle_failed(request, token, exc)
         error = save_errors.apply_upstream_error(form, exc, creating=True)
-        return _render(request, _context(request, form), error=error)
+        context = _context(request, form, email_owner=_email_owner(form))
+        return _render(request, context, error=error)
     customer = result.customer
     done = f"Customer {customer.full_name or form.value_text('email')} created."
     if result.confirmed_after_failure:
@@ -139,6 +152,29 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     writes.finish(request, token, url=url, message=done)
     messages.success(request, done)
     return _redirect(request, url)
+
+
+def _unconfirmed_duplicates(form: CustomerForm) -> list[Customer]:
+    """Existing customers with the new one's name and phone that the user has not yet seen
+    and confirmed; none when LatePoint cannot be asked (the create then says what failed)."""
+    try:
+        found = services.customer_duplicates(values=form.all_values())
+    except LatePointError:
+        return []
+    confirmed = form.cleaned_data.get("confirm_duplicate") or frozenset()
+    return [] if {c.id for c in found} <= confirmed else found
+
+
+def _email_owner(form: CustomerForm, *, customer_id: int | None = None) -> Customer | None:
+    """After LatePoint refused the email as taken: the customer who has it, to link to."""
+    if save_errors.DUPLICATE_EMAIL not in form.errors.get("email", []):
+        return None
+    try:
+        return services.customer_with_email(
+            email=form.submitted_text("email"), exclude_id=customer_id
+        )
+    except LatePointError:
+        return None
 
 
 # --- edit --------------------------------------------------------------------------------------
@@ -281,7 +317,9 @@ def _save_edit(request, form, customer_id, original, changes, options, token) ->
     except LatePointError as exc:
         _settle_failed(request, token, exc)
         error = save_errors.apply_upstream_error(form, exc, creating=False)
-        return _render(request, _context(request, form, conflict.customer), error=error)
+        owner = _email_owner(form, customer_id=customer_id)
+        context = _context(request, form, conflict.customer, email_owner=owner)
+        return _render(request, context, error=error)
     done = "Customer saved."
     if result.confirmed_after_failure:
         done += " (LatePoint's answer was lost; reading the customer back shows your changes.)"

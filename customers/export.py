@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
+from frontoffice import csv_export
+from frontoffice.csv_export import csv_incomplete_notice, safe_cell
 from latepoint.models import Customer, CustomerStats
 
-#: Cells a spreadsheet would read as a formula start with one of these (OWASP, CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-BOM = "\ufeff"
-
-#: Rows written per chunk of the streamed response.
-ROWS_PER_CHUNK = 100
+__all__ = ["HEADER", "csv_chunks", "csv_incomplete_notice", "customer_row", "safe_cell"]
 
 _NO_STATS = CustomerStats()
-
-
-def safe_cell(value: Any) -> str:
-    """Text for one cell; text a spreadsheet would run as a formula is prefixed with a quote."""
-    text = _text(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
 
 
 def _stats(customer: Customer) -> CustomerStats:
@@ -71,52 +38,17 @@ COLUMNS: tuple[tuple[str, Callable[[Customer], Any]], ...] = (
     ("created_at", lambda c: c.created_at),
 )
 
-HEADER = tuple(name for name, _ in COLUMNS)
+HEADER = csv_export.header(COLUMNS)
 
 
 def customer_row(customer: Customer) -> list[str]:
-    return [safe_cell(value(customer)) for _, value in COLUMNS]
+    return csv_export.row(COLUMNS, customer)
 
 
 def csv_chunks(customers: Iterable[Customer]) -> Iterator[str]:
-    """The header, then the rows in chunks of ROWS_PER_CHUNK: never the whole file at once.
-
-    The file starts with a byte-order mark so that spreadsheet programs read it as UTF-8
-    (names such as "José Núñez-García" stay intact).
-    """
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    pending = 0
-    try:
-        for customer in customers:
-            writer.writerow(customer_row(customer))
-            pending += 1
-            if pending >= ROWS_PER_CHUNK:
-                yield _drain(buffer)
-                pending = 0
-    except Exception:
-        # Hand over the rows already written before the failure is dealt with.
-        yield _drain(buffer)
-        raise
-    yield _drain(buffer)
-
-
-def csv_incomplete_notice(message: str, *, rows: int) -> Iterator[str]:
-    """A last line that makes a file cut short by an upstream failure impossible to miss."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(f"EXPORT INCOMPLETE after {rows} rows: {message}")])
-    yield buffer.getvalue()
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate(0)
-    return text
+    """The header, then the rows in chunks: never the whole file at once."""
+    return csv_export.csv_chunks(COLUMNS, customers)
 
 
 def export_filename(now: datetime | None = None) -> str:
-    now = timezone.localtime(now or timezone.now())
-    return f"customers-{now:%Y%m%d-%H%M}.csv"
+    return csv_export.export_filename("customers", now)

@@ -111,6 +111,9 @@ class CustomerForm(forms.Form):
     updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
     # The form's one-time token: a second submit of it never writes again (frontoffice.writes).
     submit_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Create: the ids of the existing customers with the same name and phone that the user was
+    # shown and chose to create anyway (a later match with someone else warns again).
+    confirm_duplicate = forms.CharField(required=False, widget=forms.HiddenInput)
 
     #: Fields the per-field validation endpoint answers for (custom fields are added per form).
     VALIDATED_FIELDS = (
@@ -259,6 +262,10 @@ class CustomerForm(forms.Form):
             raise forms.ValidationError("Only a manager can block or unblock a customer.")
         return status
 
+    def clean_confirm_duplicate(self) -> frozenset[int]:
+        text = self.cleaned_data.get("confirm_duplicate") or ""
+        return frozenset(int(part) for part in text.split(",") if part.strip().isdigit())
+
     def clean_zipcode(self) -> str:
         return collapse_spaces(self.cleaned_data["zipcode"]).upper()
 
@@ -328,6 +335,20 @@ class CustomerForm(forms.Form):
             if text:
                 values[name] = text
         return values
+
+    def error_links(self) -> list[dict[str, str]]:
+        """The error summary's links: each refused field's input id and what to fix there,
+        in the order the fields are shown."""
+        links = []
+        for _legend, fields in self.fieldsets():
+            for field in fields:
+                label = str(field.label)
+                for message in map(str, field.errors):
+                    # "First name must be…" names its field already; "Enter a valid…" does not.
+                    named = message.casefold().startswith(label.casefold())
+                    text = message if named else f"{label}: {message}"
+                    links.append({"id": field.id_for_label, "text": text})
+        return links
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The form's fields grouped for display."""

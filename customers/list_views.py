@@ -11,6 +11,7 @@ from django_htmx.http import push_url
 from customers import export, services
 from customers.filters import MORE_FILTERS, CustomerFilterForm, ListQuery
 from customers.tables import SORT_NOTE, CustomerTable
+from frontoffice.csv_export import csv_response
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.pagination import page_links
 from frontoffice.roles import is_manager, manager_required
@@ -85,7 +86,4 @@ def customer_export(request: HtmxHttpRequest) -> StreamingHttpResponse:
     query = CustomerFilterForm(request.GET).list_query()
     # An upstream failure before the first row propagates: the error middleware answers it.
     chunks = services.customer_export_csv(user=request.user, filters=query.filters)
-    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export.export_filename()}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response(chunks, export.export_filename())

@@ -19,6 +19,9 @@ from latepoint.errors import (
     Unauthorized,
 )
 
+#: Said on the email field when LatePoint refuses an address another customer has.
+DUPLICATE_EMAIL = "Another customer already uses this email address."
+
 #: API field names (as LatePoint reports them in errors) -> our form field names.
 _API_FIELD_ALIASES = {
     "postal_code": "zipcode",
@@ -108,7 +111,7 @@ def apply_upstream_error(
     Returns the failure when the answer is not a 200 (the form with its field errors).
     """
     if isinstance(exc, APIError) and exc.is_duplicate_email and "email" in form.fields:
-        form.add_error("email", "Another customer already uses this email address.")
+        form.add_error("email", DUPLICATE_EMAIL)
         return None
     if isinstance(exc, InvalidRequest | Conflict):
         placed = False

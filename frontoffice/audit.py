@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from frontoffice.models import AuditEntry
+from frontoffice.upstream import api
 
 
 def _jsonable(value: Any) -> Any:
@@ -53,3 +54,60 @@ def audit_record(
         result=str(result),
         error=error[:500],
     )
+
+
+#: Entries whose `changes` may hold a customer's name (first_name, last_name: before/after).
+_NAMING_ACTIONS = (AuditEntry.Action.CUSTOMER_CREATE, AuditEntry.Action.CUSTOMER_UPDATE)
+
+
+def _names_recorded(customer_ids: set[int]) -> dict[int, str]:
+    """The latest name the trail itself recorded for each customer: the one they were created
+    with through the front office, with later name edits applied (one query)."""
+    entries = (
+        AuditEntry.objects.filter(
+            customer_id__in=customer_ids,
+            action__in=_NAMING_ACTIONS,
+            result=AuditEntry.Result.OK,
+        )
+        .order_by("created_at", "id")
+        .values_list("customer_id", "action", "changes")
+    )
+    parts: dict[int, dict[str, str]] = {}
+    for customer_id, action, changes in entries:
+        if not isinstance(changes, Mapping):
+            continue
+        known = parts.setdefault(customer_id, {})
+        if action == AuditEntry.Action.CUSTOMER_CREATE:
+            known.update(first_name="", last_name="")
+        for field in ("first_name", "last_name"):
+            change = changes.get(field)
+            if isinstance(change, Mapping) and "after" in change:
+                known[field] = str(change["after"] or "")
+    names = {}
+    for customer_id, known in parts.items():
+        # Only a whole name: a last name edited alone says nothing of the first.
+        if "first_name" in known and "last_name" in known:
+            name = f"{known['first_name']} {known['last_name']}".strip()
+            if name:
+                names[customer_id] = name
+    return names
+
+
+def audit_customer_names(customer_ids: Iterable[int | None]) -> dict[int, str]:
+    """Names for the customers of some audit entries, by id, without a call to LatePoint.
+
+    The customer summaries in the shared cache come first (the Today board's badges keep
+    many: their current name), then the name the trail itself recorded (a create, a name
+    edit), then an older cached summary. An id with none of these is left out: the screen
+    shows "Customer #id".
+    """
+    ids = {int(cid) for cid in customer_ids if cid}
+    if not ids:
+        return {}
+    names = {cid: c.full_name for cid, c in api().cached_customer_summaries(ids).items()}
+    names = {cid: name for cid, name in names.items() if name}
+    for cid, name in _names_recorded(ids - names.keys()).items():
+        names[cid] = name
+    older = api().cached_customer_summaries(ids - names.keys(), stale_ok=True)
+    names.update({cid: c.full_name for cid, c in older.items() if c.full_name})
+    return names

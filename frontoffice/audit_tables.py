@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from frontoffice.formatting import business_timestamp
 from frontoffice.models import AuditEntry
 
 RESULT_LABELS = dict(AuditEntry.Result.choices)
@@ -83,6 +84,10 @@ class AuditFilterForm(forms.Form):
 def _value(value: Any) -> str:
     if value is None or value == "":
         return "(empty)"
+    # Times are stored in UTC (checked_in_at): shown on the business's clock, as "When" is.
+    shown = business_timestamp(value)
+    if shown is not None:
+        return shown
     if isinstance(value, list | tuple):
         return ", ".join(_value(v) for v in value) or "(empty)"
     if isinstance(value, Mapping):
@@ -152,15 +157,30 @@ class AuditTable(tables.Table):
     def render_action(self, record: AuditEntry) -> str:
         return record.get_action_display()
 
+    #: Customer names by id for the rows shown (`frontoffice.audit.audit_customer_names`);
+    #: an id missing from it is shown as "Customer #id".
+    customer_names: Mapping[int, str] = {}
+
     def render_subject(self, record: AuditEntry):
         parts = []
         if record.customer_id:
             url = reverse("customers:detail", args=[record.customer_id])
-            parts.append(
-                format_html(
-                    '<a href="{}" hx-boost="false">Customer #{}</a>', url, record.customer_id
+            name = self.customer_names.get(record.customer_id)
+            if name:
+                parts.append(
+                    format_html(
+                        '<a href="{}" hx-boost="false">{}</a> <span class="muted small">#{}</span>',
+                        url,
+                        name,
+                        record.customer_id,
+                    )
                 )
-            )
+            else:
+                parts.append(
+                    format_html(
+                        '<a href="{}" hx-boost="false">Customer #{}</a>', url, record.customer_id
+                    )
+                )
         if record.object_type and not (
             record.object_type == "customer" and record.object_id == str(record.customer_id)
         ):

@@ -84,6 +84,17 @@ def priority() -> str:
     return _priority.get()
 
 
+def take_share(name: str, limit: int) -> None:
+    """A place among `limit` in any 60 seconds for the work called `name`, else BudgetExhausted.
+
+    On top of the key's budget, which each call still takes: the booking sync caps itself so
+    at a third of the key's rate, whatever LATEPOINT_INTERACTIVE_RESERVE says.
+    """
+    allowed, wait = _take(max(int(limit), 1), suffix=f":share:{name}")
+    if not allowed:
+        raise BudgetExhausted(retry_after=math.ceil(wait))
+
+
 @dataclass(frozen=True)
 class Limits:
     rate: int  # the key's requests a minute
@@ -240,7 +251,9 @@ def reset() -> None:
 
     backend = _backend()
     if backend == "redis":
-        _redis().delete(*(_budget_key() + end for end in (":log", ":blocked", PACE + ":log")))
+        keys = _redis().keys(_budget_key() + ":*")
+        if keys:
+            _redis().delete(*keys)
     elif backend == "process":
         with _local_lock:
             _local.clear()

@@ -1,12 +1,17 @@
-"""Formatting shared by every screen: money, status labels and safe links from upstream values."""
+"""Formatting shared by every screen: money, status labels, phone numbers and safe links from
+upstream values."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+import phonenumbers
 from django.conf import settings
+from django.utils import dateformat, timezone
 
 #: The business currency symbol; a deployment may set FRONTOFFICE_CURRENCY_SYMBOL.
 DEFAULT_CURRENCY = "$"
@@ -52,6 +57,47 @@ def status_label(value: Any, *, empty: str = DASH) -> str:
     return _LABEL_EXCEPTIONS.get(text) or text.replace("_", " ").capitalize()
 
 
+def _phone_region(hint: Any) -> str | None:
+    """A default region for numbers written without +: the hint if it is a country code."""
+    if isinstance(hint, str) and len(hint.strip()) == 2 and hint.strip().isalpha():
+        return hint.strip().upper()
+    return getattr(settings, "FRONTOFFICE_PHONE_REGION", None) or None
+
+
+def parse_phone(value: Any, region: Any = None) -> phonenumbers.PhoneNumber | None:
+    """A phone number read as staff would (`region`: how a number without +country is read),
+    or None when it cannot be shown internationally."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        number = phonenumbers.parse(value, _phone_region(region))
+    except phonenumbers.NumberParseException:
+        return None
+    # A number that is only possible locally (no area code) cannot be shown internationally.
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return number if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
+
+
+def format_phone(value: Any, region: Any = None) -> str:
+    """A phone number as every screen shows it: international format ("+1 512-544-2223");
+    the text as given when it cannot be read."""
+    number = parse_phone(value, region)
+    if number is None:
+        return value.strip() if isinstance(value, str) else ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_uri(value: Any, region: Any = None) -> str:
+    """A `tel:` link target: E.164 when readable, else the digits and a leading + only."""
+    number = parse_phone(value, region)
+    if number is not None:
+        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not isinstance(value, str):
+        return ""
+    kept = "".join(ch for ch in value.strip() if ch.isdigit() or ch == "+")
+    return f"tel:{kept}" if any(ch.isdigit() for ch in kept) else ""
+
+
 def safe_url(value: Any, *, schemes: tuple[str, ...] = ("http", "https")) -> str:
     """An upstream URL if it is absolute with one of `schemes`, else "".
 
@@ -66,3 +112,26 @@ def safe_url(value: Any, *, schemes: tuple[str, ...] = ("http", "https")) -> str
     if parts.scheme.lower() in schemes and parts.netloc:
         return text
     return ""
+
+
+#: A stored timestamp as `datetime.isoformat()` writes it, with its offset (audit `changes`).
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})")
+
+
+def business_datetime(value: Any) -> datetime | None:
+    """An ISO timestamp with an offset ("2025-03-04T14:05:00+00:00", as the audit trail stores
+    a check-in's time) on the business's clock (settings.TIME_ZONE); None if it is not one."""
+    if not isinstance(value, str) or not _ISO_TIMESTAMP.fullmatch(value.strip()):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return timezone.localtime(moment)
+
+
+def business_timestamp(value: Any, *, fmt: str = "Y-m-d H:i") -> str | None:
+    """Such a timestamp as the business's wall clock reads it, in Django's date format `fmt`
+    (like every other time on screen); None if `value` is not one."""
+    moment = business_datetime(value)
+    return None if moment is None else dateformat.format(moment, fmt)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.vary import vary_on_headers
@@ -29,6 +32,20 @@ def wants_fragment(request: HttpRequest) -> bool:
 
 #: For every view that answers with a partial or the page: no cache may mix the two up.
 vary_on_htmx = vary_on_headers(*HTMX_VARY)
+
+
+def keeps_upstream_notice(view: Callable) -> Callable:
+    """For a view answering a small region beside the page's own (a row's badge): its answer
+    may show the page's "LatePoint is not answering" notice but never clears it, since the
+    page's own region may still show the older copy (see ServerTimingMiddleware)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.keeps_upstream_notice = True
+        return response
+
+    return wrapped
 
 
 def same_site_url(request: HttpRequest, candidate: str | None) -> str:

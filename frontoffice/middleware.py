@@ -32,7 +32,8 @@ class ServerTimingMiddleware:
     - Adds `Server-Timing: upstream;dur=..;desc="N calls", app;dur=..` to every response.
     - When a read was answered from an older copy because LatePoint did not answer, says so:
       `X-Upstream-Stale` with the copy's time, and for an HTMX request an `upstreamNotice`
-      event (HX-Trigger-After-Settle) that shows or clears the page's notice (static/js/app.js).
+      event (HX-Trigger-After-Settle) that shows or clears the page's notice (static/js/app.js);
+      a view marked `keeps_upstream_notice` (a badge beside the page's own region) only shows it.
     """
 
     def __init__(self, get_response):
@@ -57,7 +58,8 @@ class ServerTimingMiddleware:
             timing += ', stale;desc="older copy shown"'
             response["X-Upstream-Stale"] = http_date(metrics.stale_since)
         response["Server-Timing"] = timing
-        if getattr(request, "htmx", False) and not response.streaming:
+        keeps = getattr(response, "keeps_upstream_notice", False)
+        if getattr(request, "htmx", False) and not response.streaming and (notice or not keeps):
             add_client_event(response, "upstreamNotice", {"text": notice}, after_settle=True)
         return response
 

@@ -35,7 +35,7 @@ def readiness_problems() -> list[str]:
         logger.warning("readiness: the cache does not answer: %s", type(exc).__name__)
         problems.append("The shared cache does not answer.")
         return problems  # the LatePoint probe lives in the cache
-    status, reason, _checked_at = api().probe()
-    if status is None:
-        problems.append(reason)
+    probe = api().probe()
+    if probe.ok is False:
+        problems.append(probe.reason)
     return problems

@@ -49,11 +49,15 @@ def _database(name: str, default: str) -> dict:
     return config
 
 
-# Demo mode: `make run` against the local sandbox. It turns on DEBUG by default, the sandbox key
-# and the demo sign-ins. It is never on unless asked for.
+# Demo mode: `make run` against the local sandbox, over plain HTTP on this machine, with the
+# sandbox key and the demo sign-ins. It is never on unless asked for. DEBUG stays off in it, so
+# the demo shows the product's own error pages; DJANGO_DEBUG=true turns Django's on.
 DEMO_MODE = _setting("FRONTOFFICE_DEMO", _bool, False)
 
-DEBUG = _setting("DJANGO_DEBUG", _bool, DEMO_MODE)
+DEBUG = _setting("DJANGO_DEBUG", _bool, False)
+#: Served over plain HTTP from a source tree (DEBUG or the demo): static files come straight from
+#: it (no collectstatic), and there is no HTTPS to redirect to or insist on.
+LOCAL_HTTP = DEBUG or DEMO_MODE
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -146,6 +150,8 @@ INSTALLED_APPS = [
     "customers",
     "bookings",
     "stats",
+    "history",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +214,32 @@ if not CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("MAX_ENTRIES", 50000)
     CACHES["default"]["OPTIONS"].setdefault("CULL_FREQUENCY", 4)
+
+# The background worker (Huey, `manage.py run_huey`): its queue is in Redis when the cache is,
+# else in a SQLite file next to the database (no server to install). One consumer runs the
+# periodic tasks; history.tasks also guards them with a lock in the shared cache.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    _huey_store = {"huey_class": "huey.RedisHuey", "url": CACHES["default"]["LOCATION"]}
+else:
+    _database_dir = (
+        Path(DATABASES["default"]["NAME"]).parent
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else BASE_DIR
+    )
+    _huey_store = {"huey_class": "huey.SqliteHuey", "filename": str(_database_dir / "huey.sqlite3")}
+HUEY = {
+    "name": "frontoffice",
+    **_huey_store,
+    "immediate": False,
+    "results": False,
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+# The local booking history (history/): the recent window (these days back and everything
+# ahead) is read again every HISTORY_RECENT_SECONDS, older weeks every HISTORY_OLDER_SECONDS.
+HISTORY_RECENT_DAYS = _setting("HISTORY_RECENT_DAYS", env.int, 14)
+HISTORY_RECENT_SECONDS = _setting("HISTORY_RECENT_SECONDS", env.int, 300)
+HISTORY_OLDER_SECONDS = _setting("HISTORY_OLDER_SECONDS", env.int, 24 * 3600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -287,26 +319,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if LOCAL_HTTP
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = LOCAL_HTTP
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-# Security headers. HSTS and secure cookies apply whenever DEBUG is off.
+# Security headers. HSTS and secure cookies apply whenever the site is served over HTTPS (not
+# in DEBUG or the demo).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "frontoffice.views.csrf_failure"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = _setting("DJANGO_SECURE_SSL_REDIRECT", _bool, not DEBUG)
-SECURE_HSTS_SECONDS = 0 if DEBUG else _setting("DJANGO_SECURE_HSTS_SECONDS", env.int, 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = not LOCAL_HTTP
+CSRF_COOKIE_SECURE = not LOCAL_HTTP
+SECURE_SSL_REDIRECT = _setting("DJANGO_SECURE_SSL_REDIRECT", _bool, not LOCAL_HTTP)
+SECURE_HSTS_SECONDS = 0 if LOCAL_HTTP else _setting("DJANGO_SECURE_HSTS_SECONDS", env.int, 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_HTTP
+SECURE_HSTS_PRELOAD = not LOCAL_HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # A load balancer's plain-HTTP health probe gets its answer, not a redirect to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

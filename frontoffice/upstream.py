@@ -22,6 +22,7 @@ import inspect
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,7 +32,7 @@ from django.utils import timezone
 
 from frontoffice import budget, upstream_metrics
 from frontoffice.paging import BULK_PER_PAGE, MAX_PAGES, dedupe, iter_pages
-from frontoffice.read_cache import KEY_PREFIX, ReadCache, _id
+from frontoffice.read_cache import KEY_PREFIX, Entry, ReadCache, _id
 from latepoint import errors
 from latepoint.client import CallRecord, LatePointClient
 from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service
@@ -80,6 +81,15 @@ def get_client() -> LatePointClient:
 def api() -> CachedLatePoint:
     """The cached LatePoint API for services."""
     return CachedLatePoint(get_client())
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The readiness probe's answer: `ok` None when it is not known (not asked yet)."""
+
+    ok: bool | None
+    reason: str = ""
+    checked_at: float = 0.0
 
 
 class CachedLatePoint(ReadCache):
@@ -155,8 +165,14 @@ class CachedLatePoint(ReadCache):
             lambda: self.client.get_customer(customer_id, include=("stats",)),
         )
 
-    def cached_customer_summaries(self, customer_ids: Iterable[int]) -> dict[int, Customer]:
-        """The summaries already cached and fresh, by id: no call is made."""
+    def cached_customer_summaries(
+        self, customer_ids: Iterable[int], *, stale_ok: bool = False
+    ) -> dict[int, Customer]:
+        """The summaries already cached and fresh, by id: no call is made.
+
+        `stale_ok`: older copies too (kept for LATEPOINT_STALE_TTL), where a name is all that
+        is wanted and yesterday's is better than none (the audit trail).
+        """
         wanted = {
             int(_id(cid)): self._key("get_customer_summary", {"customer_id": _id(cid)})
             for cid in customer_ids
@@ -166,7 +182,7 @@ class CachedLatePoint(ReadCache):
         result = {}
         for cid, key in wanted.items():
             entry = found.get(key)
-            if self._is_fresh(entry, ttl):
+            if (stale_ok and isinstance(entry, Entry)) or self._is_fresh(entry, ttl):
                 result[cid] = entry.value
         return result
 
@@ -189,9 +205,11 @@ class CachedLatePoint(ReadCache):
         order: str | None = None,
         page: int = 1,
         per_page: int = 20,
+        fresh: bool = False,
     ) -> Page[Booking]:
+        """A page of bookings. `fresh=True` always asks LatePoint (the history sync)."""
         # Every argument by name (the signature above mirrors the client's), as the key.
-        arguments = {k: v for k, v in locals().items() if k != "self"}
+        arguments = {k: v for k, v in locals().items() if k not in ("self", "fresh")}
         # Bookings of days gone by rarely change: such pages stay fresh for hours (a write
         # through the front office still refreshes them at once).
         past = isinstance(date_to, date) and date_to < timezone.localdate()
@@ -201,6 +219,7 @@ class CachedLatePoint(ReadCache):
             ("bookings",),
             arguments,
             lambda: self.client.list_bookings(**arguments),
+            fresh=fresh,
         )
 
     def find_cached_booking(self, booking_id: int, **filters: Any) -> Booking | None:
@@ -220,6 +239,27 @@ class CachedLatePoint(ReadCache):
                     return booking
             if not entry.value.has_next:
                 return None
+        return None
+
+    def recent_booking_listing(self, *, max_age: float, **filters: Any) -> list[Booking] | None:
+        """Every booking of a listing (`filters` as given to `list_all_bookings`) as cached,
+        if all its pages were read within `max_age` seconds and no write through the front
+        office changed bookings since; None otherwise. Never a call.
+
+        For a screen that only decorates its own results with what the Today board read a
+        moment ago (the quick search's Check in buttons), where a page up to `max_age` old is
+        good enough: the action itself reads the booking again.
+        """
+        found: list[Booking] = []
+        for number in range(1, MAX_PAGES + 1):
+            arguments = {**_LIST_BOOKINGS_DEFAULTS, **filters, "page": number}
+            arguments["per_page"] = filters.get("per_page", BULK_PER_PAGE)
+            entry = cache.get(self._key("list_bookings", arguments))
+            if not self._is_fresh(entry, max_age):
+                return None
+            found.extend(entry.value.items)
+            if not entry.value.has_next:
+                return dedupe(found)
         return None
 
     def get_booking(self, booking_id: int, *, fresh: bool = False) -> Booking:
@@ -264,23 +304,29 @@ class CachedLatePoint(ReadCache):
         """Never cached: it answers "is LatePoint reachable right now"."""
         return self.client.status()
 
-    def probe(self) -> tuple[ApiStatus | None, str, float | None]:
-        """(status or None, why not, epoch of the check): LatePoint asked at most every 30 s.
+    def probe(self) -> Probe:
+        """Whether LatePoint answers with the key, asked at most every 30 s (PROBE_SECONDS).
 
         For readiness probes, which anyone may call as often as they like: the answer is
-        shared by every process, and only one of them asks LatePoint once it is 30 s old.
+        shared by every process, and only one of them asks LatePoint once it is 30 s old. The
+        probe is background work: when the desks are using the budget it is not sent, and the
+        last answer (or "not known") stands.
         """
         key = f"{KEY_PREFIX}:{self._scope}:probe"
         found = cache.get(key)
-        if found is not None and time.time() - found[2] < PROBE_SECONDS:
+        if isinstance(found, Probe) and time.time() - found.checked_at < PROBE_SECONDS:
             return found
+        known = found if isinstance(found, Probe) else Probe(None, "LatePoint is being checked.")
         if not cache.add(key + ":lock", 1, timeout=PROBE_SECONDS):
-            return found if found is not None else (None, "LatePoint is being checked.", None)
+            return known
         try:
             with budget.background():
-                result = (self.client.status(), "", time.time())
+                self.client.status()
+            result = Probe(True, "", time.time())
+        except errors.BudgetExhausted:
+            return known  # not asked: the desks come first
         except errors.LatePointError as exc:
-            result = (None, f"{type(exc).__name__}: {exc.user_message}", time.time())
+            result = Probe(False, f"{type(exc).__name__}: {exc.user_message}", time.time())
         cache.set(key, result, 3600)
         return result
 
@@ -370,5 +416,5 @@ class CachedLatePoint(ReadCache):
 _LIST_BOOKINGS_DEFAULTS = {
     name: parameter.default
     for name, parameter in inspect.signature(CachedLatePoint.list_bookings).parameters.items()
-    if name != "self"
+    if name not in ("self", "fresh")
 }

@@ -8,8 +8,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.staticfiles import finders
 from django.forms.forms import NON_FIELD_ERRORS
-from django.http import HttpRequest, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -143,6 +144,21 @@ def csrf_failure(request, reason=""):
 def permission_denied(request, exception=None):
     """The 403 page (a role the screen needs is missing)."""
     return render(request, "403.html", status=403)
+
+
+#: The icon a browser asks for at /favicon.ico when a page names none (a bookmark, a PDF, an
+#: error page from elsewhere); the pages themselves link static/img/favicon.svg and this file.
+FAVICON = "img/favicon.ico"
+
+
+@require_GET
+def favicon(request: HttpRequest) -> FileResponse:
+    found = finders.find(FAVICON)
+    if not found:
+        raise Http404("No favicon.")
+    response = FileResponse(open(found, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def page_not_found(request, exception=None):

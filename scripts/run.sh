@@ -43,6 +43,9 @@ sandbox $PY -m gunicorn sandbox.wsgi:application --bind "127.0.0.1:${SANDBOX_POR
 pids+=($!)
 HOST="$HOST" PORT="$PORT" $PY -m gunicorn -c gunicorn.conf.py frontoffice.wsgi:application &
 pids+=($!)
+# The background worker (one consumer: it also runs the periodic booking history sync).
+$PY manage.py run_huey --quiet &
+pids+=($!)
 
 sleep 1
 cat <<MSG
@@ -55,7 +58,7 @@ cat <<MSG
     manager        manager / manager-demo
     administrator  admin / admin-demo   (also /admin/ for staff accounts)
 
-  Press Ctrl-C to stop both.
+  Press Ctrl-C to stop them all.
 
 MSG
 wait -n "${pids[@]}"

@@ -14,6 +14,10 @@ from frontoffice.formatting import format_money
 from stats.figures import DayCount, ServiceRevenue
 
 WIDTH = 720
+#: Chart labels' size in CSS pixels: at least 12 (readable at arm's length on a tablet). The
+#: service chart is drawn at least WIDTH wide where it is read (a tablet and up), so its labels
+#: are not shrunk below this either.
+LABEL_PX = 13
 MAX_SERVICE_BARS = 12
 SERVICE_LABEL_CHARS = 26
 
@@ -55,7 +59,10 @@ class DayBar:
 
 @dataclass(frozen=True)
 class DailyChart:
-    width: int
+    """Drawn without a viewBox: across, every position is a percentage of the chart's width
+    (so it fills its card at any size); down, pixels. Labels are thus always drawn at their
+    own size (LABEL_PX), never shrunk with the chart."""
+
     height: int
     plot_left: str
     plot_right: str
@@ -66,17 +73,25 @@ class DailyChart:
     peak: int
     total: int
     days: int
+    label_px: int = LABEL_PX
+
+
+#: The daily chart's left gutter (the count labels) and right margin, in percent of its width.
+DAILY_LEFT_PCT, DAILY_RIGHT_PCT = 7.0, 1.0
+
+
+def _pct(value: float) -> str:
+    return _n(value) + "%"
 
 
 def daily_chart(days: list[DayCount], *, height: int = 240) -> DailyChart:
     """Bars per day: all bookings, with the completed ones drawn over their lower part."""
-    left, right, top, bottom = 44.0, 8.0, 12.0, 30.0
-    plot_w = WIDTH - left - right
+    left, right, top, bottom = DAILY_LEFT_PCT, 100 - DAILY_RIGHT_PCT, 12.0, 30.0
     plot_h = height - top - bottom
     peak = max((d.total for d in days), default=0)
     scale_max = nice_ceiling(peak)
-    slot = plot_w / max(len(days), 1)
-    gap = min(2.0, slot * 0.2)
+    slot = (right - left) / max(len(days), 1)
+    gap = slot * 0.2
     base = top + plot_h
 
     bars = []
@@ -87,8 +102,8 @@ def daily_chart(days: list[DayCount], *, height: int = 240) -> DailyChart:
         bookings = "booking" if day.total == 1 else "bookings"
         bars.append(
             DayBar(
-                x=_n(x),
-                width=_n(max(slot - gap, 0.5)),
+                x=_pct(x),
+                width=_pct(slot - gap),
                 total_y=_n(base - total_h),
                 total_height=_n(total_h),
                 completed_y=_n(base - done_h),
@@ -103,23 +118,24 @@ def daily_chart(days: list[DayCount], *, height: int = 240) -> DailyChart:
         value = scale_max * fraction
         if value != int(value):
             continue
-        y_ticks.append(Tick(x=_n(left - 6), y=_n(base - plot_h * fraction), label=str(int(value))))
+        y_ticks.append(
+            Tick(x=_pct(left - 1), y=_n(base - plot_h * fraction), label=str(int(value)))
+        )
 
-    step = max(1, -(-len(days) // 8))  # at most about eight date labels
+    step = max(1, -(-len(days) // 7))  # at most about seven date labels
     x_ticks = [
         Tick(
-            x=_n(left + index * slot + slot / 2),
-            y=_n(base + 18),
+            x=_pct(left + index * slot + slot / 2),
+            y=_n(base + 20),
             label=f"{day.day:%b} {day.day.day}",
         )
         for index, day in enumerate(days)
         if index % step == 0
     ]
     return DailyChart(
-        width=WIDTH,
         height=height,
-        plot_left=_n(left),
-        plot_right=_n(WIDTH - right),
+        plot_left=_pct(left),
+        plot_right=_pct(right),
         plot_bottom=_n(base),
         bars=bars,
         y_ticks=y_ticks,

@@ -80,6 +80,9 @@ class Comparison:
     current: Decimal | int | None
     previous: Decimal | int | None
     definition: str = ""
+    #: Which way is good news: "up" (revenue, bookings), "down" (no-show and cancellation
+    #: rates) or "" (neither: a change is only a change).
+    better: str = ""
 
     @property
     def change(self) -> Decimal | None:
@@ -101,6 +104,43 @@ class Comparison:
                 return "up"
             return "none"
         return "up" if change > 0 else "down" if change < 0 else "flat"
+
+    @property
+    def verdict(self) -> str:
+        """ "better" or "worse" for a change of a figure that has a good direction, else ""."""
+        change = self.change
+        if not change or self.better not in ("up", "down"):
+            return ""
+        return "better" if (change > 0) == (self.better == "up") else "worse"
+
+    @property
+    def change_amount(self) -> str:
+        """The size of the change without its sign ("3.1 pts", "10.0%"); "" when there is none
+        to show (see change_text)."""
+        change = self.change
+        if not change:
+            return ""
+        return f"{abs(change)}{' pts' if self.kind == 'percent' else '%'}"
+
+    @property
+    def arrow(self) -> str:
+        """▲ or ▼ for a change with a size, else "" (the text says "up" or "down" too)."""
+        if not self.change_amount:
+            return ""
+        return (
+            "\N{BLACK UP-POINTING TRIANGLE}"
+            if self.change > 0
+            else "\N{BLACK DOWN-POINTING TRIANGLE}"
+        )
+
+    @property
+    def change_label(self) -> str:
+        """The change as read on the dashboard: "▲ 3.1 pts (worse)", "▼ 10.0% (better)", "▲ 4.0%"
+        for a figure with no good direction, and change_text when there is no change to size."""
+        if not self.change_amount:
+            return "no change" if self.change == 0 else self.change_text
+        verdict = f" ({self.verdict})" if self.verdict else ""
+        return f"{self.arrow} {self.change_amount}{verdict}"
 
     @property
     def change_text(self) -> str:
@@ -212,7 +252,7 @@ def comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Compari
         return rate.percent if rate is not None else None
 
     return [
-        Comparison("bookings", "Bookings", "count", current.total, previous.total),
+        Comparison("bookings", "Bookings", "count", current.total, previous.total, better="up"),
         Comparison(
             "revenue",
             "Revenue",
@@ -220,6 +260,7 @@ def comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Compari
             current.revenue,
             previous.revenue,
             "Prices of completed bookings.",
+            better="up",
         ),
         Comparison(
             "average_value",
@@ -228,6 +269,7 @@ def comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Compari
             current.average_value,
             previous.average_value,
             "Revenue ÷ completed bookings.",
+            better="up",
         ),
         Comparison(
             "no_show_rate",
@@ -236,6 +278,7 @@ def comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Compari
             pct(current.no_show_rate),
             pct(previous.no_show_rate),
             "No-shows ÷ bookings that were due (completed + no-show).",
+            better="down",
         ),
         Comparison(
             "cancellation_rate",
@@ -244,6 +287,7 @@ def comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Compari
             pct(current.cancellation_rate),
             pct(previous.cancellation_rate),
             "Cancellations ÷ all bookings.",
+            better="down",
         ),
         Comparison(
             "new_customers",
@@ -252,6 +296,7 @@ def comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Compari
             current.new_customers,
             previous.new_customers,
             "Customer accounts created in the period.",
+            better="up",
         ),
         Comparison(
             "returning",
@@ -260,8 +305,14 @@ def comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Compari
             pct(current.returning),
             pct(previous.returning),
             "Customers with a booking in the period who also booked in the previous period.",
+            better="up",
         ),
     ]
+
+
+#: More completed bookings is good news; more cancellations or no-shows is bad news; the other
+#: statuses are stages a booking passes through.
+_STATUS_BETTER = {"completed": "up", "cancelled": "down", "no_show": "down"}
 
 
 def status_comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Comparison]:
@@ -275,6 +326,7 @@ def status_comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[
             "count",
             current.status_counts[key],
             previous.status_counts[key],
+            better=_STATUS_BETTER.get(key, ""),
         )
         for key in keys
     ]

@@ -36,10 +36,12 @@ from django.utils import timezone
 from frontoffice.reference import ReferenceData
 from frontoffice.risk import RiskLevel, assess_risk
 from frontoffice.upstream import api
+from history.services import Coverage, history_coverage
 from latepoint.errors import NotFound
 from latepoint.models import Agent, Booking, CustomerStats, Location, Service
 from stats.figures import (
     TENTH,
+    TOP_CUSTOMERS,
     Comparison,
     CustomerSpend,
     DayCount,
@@ -92,6 +94,10 @@ class Dashboard:
     agent: Agent | None = None
     service: Service | None = None
     location: Location | None = None
+    # "history": computed in the database from the local booking history; "live": from
+    # LatePoint's pages, while the history does not yet cover both periods.
+    source: str = "live"
+    history: Coverage | None = None  # how much of both periods the history holds, how fresh
 
 
 # --- upstream reads ------------------------------------------------------------------------
@@ -182,9 +188,18 @@ def customers_at_high_risk(candidates: list[tuple[int, int, str]], *, today: dat
 def dashboard_get(
     *, query: StatsQuery, today: date, reference: ReferenceData | None = None
 ) -> Dashboard:
-    """Every figure of the dashboard for the query's period and the one before it."""
+    """Every figure of the dashboard for the query's period and the one before it.
+
+    From the local booking history when it covers both periods (no call for bookings), else
+    from LatePoint's pages, with how much of the periods the history holds so far.
+    """
     current_period = query.period
     previous_period = current_period.previous()
+    coverage = history_coverage(start=previous_period.start, end=current_period.end)
+    if coverage.complete:
+        return dashboard_from_history(
+            query=query, today=today, reference=reference, coverage=coverage
+        )
     bookings = bookings_list_all(
         date_from=previous_period.start,
         date_to=current_period.end,
@@ -243,4 +258,64 @@ def dashboard_get(
         agent=pick(reference.agents, query.agent_id),
         service=pick(reference.services, query.service_id),
         location=pick(reference.locations, query.location_id),
+        history=coverage,
+    )
+
+
+def dashboard_from_history(
+    *, query: StatsQuery, today: date, reference: ReferenceData | None, coverage: Coverage
+) -> Dashboard:
+    """The dashboard with every booking figure aggregated in the database (stats.figures'
+    definitions, as queries: stats.history_figures). New-customer counts and risk checks are
+    still (cached) calls: the history holds bookings only."""
+    from stats import history_figures as hf
+
+    current_period = query.period
+    previous_period = current_period.previous()
+    filters = {
+        "agent_id": query.agent_id,
+        "service_id": query.service_id,
+        "location_id": query.location_id,
+    }
+    current_rows = hf.history_bookings(
+        start=current_period.start, end=current_period.end, **filters
+    )
+    previous_rows = hf.history_bookings(
+        start=previous_period.start, end=previous_period.end, **filters
+    )
+    new_current, new_previous = _run_bounded(
+        lambda period: new_customers_count(period=period), [current_period, previous_period]
+    )
+    previous = hf.history_period_figures(
+        previous_rows, period=previous_period, new_customers=new_previous, earlier=None
+    )
+    current = hf.history_period_figures(
+        current_rows, period=current_period, new_customers=new_current, earlier=previous_rows
+    )
+    candidates = hf.history_risk_candidates(current_rows)
+    checked = candidates[:RISK_CANDIDATES]
+    at_risk = customers_at_high_risk(checked, today=today)
+
+    def pick(items, wanted):
+        return next((item for item in items if item.id == wanted), None) if wanted else None
+
+    reference = reference or ReferenceData([], [], [])
+    return Dashboard(
+        query=query,
+        current=current,
+        previous=previous,
+        figures=comparisons(current, previous),
+        statuses=status_comparisons(current, previous),
+        daily=hf.history_daily_counts(current_rows, period=current_period),
+        revenue_by_service=hf.history_revenue_by_service(current_rows),
+        top_customers=hf.history_top_customers(current_rows, limit=TOP_CUSTOMERS),
+        at_risk=at_risk,
+        risk_checked=len(checked),
+        risk_candidates=len(candidates),
+        bookings_fetched=current.total + previous.total,
+        agent=pick(reference.agents, query.agent_id),
+        service=pick(reference.services, query.service_id),
+        location=pick(reference.locations, query.location_id),
+        source="history",
+        history=coverage,
     )

@@ -55,3 +55,7 @@ LATEPOINT_RATE_LIMIT = int(os.environ.get("LATEPOINT_RATE_LIMIT", "100000"))
 # Pages of the suite run on 2 busy cores next to a browser: a generous page deadline, except
 # in the tests of the deadline itself, which set their own.
 LATEPOINT_DEADLINE = float(os.environ.get("LATEPOINT_DEADLINE", "60"))
+
+# The background worker runs tasks at once, in the test's own process (no consumer to start);
+# the booking sync itself is tested by calling it directly against the sandbox.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405

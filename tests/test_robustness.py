@@ -59,6 +59,8 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
         "page",
         "per_page",
     ),
+    # Dates are fuzzed on the list (the same form): here they would export every booking.
+    "bookings:export": ("status", "search", "sort", "order"),
     "bookings:badge": ("detail",),
     "bookings:detail": ("next",),
     "bookings:status": ("to_status", "seen_status", "reason", "confirmed"),
@@ -82,8 +84,9 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "healthz": (),
     "readyz": (),
 }
-#: Not walked: signing out ends the session; Django's admin is tested by its own project.
-NOT_WALKED = {"logout"}
+#: Not walked: signing out ends the session; Django's admin is tested by its own project; the
+#: favicon is an image that reads no parameters (tests/frontoffice/test_favicon_and_sign_in.py).
+NOT_WALKED = {"logout", "favicon"}
 STRAY = ("page", "q", "sort", "x")
 #: Screens answering JSON rather than a page.
 JSON_SCREENS = {"healthz", "readyz"}

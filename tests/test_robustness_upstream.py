@@ -45,6 +45,7 @@ SCREENS = [
     ("customer booking tab", "/customers/{customer_id}/bookings/?tab=past", {"htmx": {}}),
     ("customer edit", "/customers/{customer_id}/edit/", {"page": {}, "htmx": {}}),
     ("bookings list", "/bookings/?status=approved", {"page": {}, "htmx": {}}),
+    ("bookings export", "/bookings/export.csv?status=approved", {"page": {}}),
     ("booking detail", "/bookings/{booking_id}/", {"page": {}, "htmx": {}}),
     ("status change", "/bookings/{booking_id}/status/?to_status=cancelled", {"page": {}}),
     ("stats", "/stats/", {"page": {}, "htmx": {}}),

@@ -6,6 +6,8 @@ LatePoint has no "arrived" status: check-ins are the front office's own record
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -195,6 +197,69 @@ def today_row(
     booking = booking or booking_get(booking_id=booking_id)
     active = checkins.checkins_for_bookings([booking.id])
     return board_row(booking, active.get(booking.id), now=now or timezone.now())
+
+
+# --- check-in where the customer is found (quick search, profile) -------------------------
+
+#: How old a cached listing of today may be for the quick search to show Check in buttons from
+#: it without asking LatePoint: the board refreshes every 45 s, so it is normally this recent.
+#: The check-in itself reads the booking again.
+ARRIVALS_LISTING_MAX_AGE = 120
+
+
+def todays_arrivals(
+    *, customer_ids: Iterable[int], now: datetime | None = None
+) -> dict[int, list[BoardRow]]:
+    """Today's bookings of these customers that can be checked in or already are, by customer,
+    in time order.
+
+    Read from the Today board's own listing of today (`_board_filters`): the copy the board
+    read lately when there is one (no call), else that same shared listing is read once for
+    all the customers, never one call per customer.
+    """
+    wanted = {int(cid) for cid in customer_ids}
+    if not wanted:
+        return {}
+    now = now or timezone.now()
+    filters = _board_filters(timezone.localtime(now).date())
+    bookings = api().recent_booking_listing(max_age=ARRIVALS_LISTING_MAX_AGE, **filters)
+    if bookings is None:
+        bookings = api().list_all_bookings(**filters)
+    theirs = [b for b in bookings if b.customer and b.customer.id in wanted]
+    active = checkins.checkins_for_bookings(b.id for b in theirs)
+    found: dict[int, list[BoardRow]] = defaultdict(list)
+    for booking in sorted(theirs, key=_start_key):
+        row = board_row(booking, active.get(booking.id), now=now)
+        if row.check_in is not None or row.can_check_in:
+            found[booking.customer.id].append(row)
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class ArrivalSlot:
+    """What a Check in slot outside the board shows: the check-in, the button, or nothing."""
+
+    booking_id: int
+    note: str = ""  # "Checked in at 09:12 by Rita"
+    can_check_in: bool = False
+    time: str = ""  # the booking's start, HH:MM in the business's time zone
+    who: str = ""  # the customer's name
+
+
+def arrival_slot(booking: Booking, checked_in: CheckIn | str | None) -> ArrivalSlot:
+    """The slot of one booking; `checked_in` is its active check-in (or its note), if any."""
+    if isinstance(checked_in, CheckIn):
+        note = checkins.checkin_note(checked_in)
+    else:
+        note = checked_in or ""
+    start = timezone.localtime(booking.start) if booking.start else None
+    return ArrivalSlot(
+        booking_id=booking.id,
+        note=note,
+        can_check_in=not note and not checkin_refusal(booking),
+        time=start.strftime("%H:%M") if start else "",
+        who=booking.customer.full_name if booking.customer else "",
+    )
 
 
 #: Lazy badges start this far apart, nearest arrival first, so a cold board's badges come in a

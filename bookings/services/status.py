@@ -19,6 +19,7 @@ from frontoffice.formatting import status_label as format_status
 from frontoffice.models import AuditEntry
 from frontoffice.roles import is_manager
 from frontoffice.upstream import api
+from history.sync import booking_record
 from latepoint.errors import InvalidRequest, LatePointError
 from latepoint.models import Booking, BookingStatus
 
@@ -217,6 +218,8 @@ def _change_status(
         record(StatusChange.Result.FAILED, exc.user_message)
         raise
     record(StatusChange.Result.OK)
+    # The local booking history (stats, exports) sees the change at once, not at the next sync.
+    booking_record(updated)
     return updated
 
 

@@ -12,8 +12,7 @@ from datetime import date
 from typing import Any
 
 from customers import export
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
+from frontoffice.csv_export import audited_csv, record_export
 from frontoffice.upstream import api
 from latepoint.errors import LatePointError
 from latepoint.models import Customer, Page
@@ -105,23 +104,13 @@ def _unique_rows(pages: Iterator[Page[Customer]]) -> Iterator[Customer]:
         previous_ids = current_ids
 
 
-def _record_export(
-    *, user, filters: CustomerFilters, rows: int, expected: int | None, error: str = ""
-) -> None:
-    changes: dict[str, Any] = {"format": "csv", "filters": filters.describe(), "rows": rows}
-    if expected is not None:
-        changes["expected_rows"] = expected
-    if error:
-        summary = f"Customer export (CSV) stopped after {rows} rows"
-    else:
-        summary = f"Exported {rows} customer{'s' if rows != 1 else ''} (CSV)"
-    audit_record(
+def _record_export(*, user, filters, rows: int, expected: int | None, error: str = "") -> None:
+    record_export(
         user=user,
-        action=AuditEntry.Action.EXPORT,
         object_type="customer",
-        summary=summary,
-        changes=changes,
-        result=AuditEntry.Result.FAILED if error else AuditEntry.Result.OK,
+        filters=filters.describe(),
+        rows=rows,
+        expected=expected,
         error=error,
     )
 
@@ -147,7 +136,6 @@ def _export_stream(
     *, user, filters: CustomerFilters, pages: Iterator[Page[Customer]]
 ) -> Iterator[str]:
     expected: int | None = None
-    rows = 0
 
     def tracked_pages() -> Iterator[Page[Customer]]:
         nonlocal expected
@@ -156,30 +144,11 @@ def _export_stream(
                 expected = page.total
             yield page
 
-    def counted() -> Iterator[Customer]:
-        nonlocal rows
-        for customer in _unique_rows(tracked_pages()):
-            rows += 1
-            yield customer
-
-    try:
-        yield from export.csv_chunks(counted())
-    except LatePointError as exc:
-        yield from export.csv_incomplete_notice(exc.user_message, rows=rows)
-        _record_export(
-            user=user, filters=filters, rows=rows, expected=expected, error=exc.user_message
-        )
-        return
-    except GeneratorExit:
-        # The browser went away before the file was complete.
-        _record_export(
-            user=user,
-            filters=filters,
-            rows=rows,
-            expected=expected,
-            error="The download was interrupted before it was complete.",
-        )
-        raise
-    finally:
-        pages.close()
-    _record_export(user=user, filters=filters, rows=rows, expected=expected)
+    return audited_csv(
+        export.COLUMNS,
+        _unique_rows(tracked_pages()),
+        record=lambda rows, error: _record_export(
+            user=user, filters=filters, rows=rows, expected=expected, error=error
+        ),
+        cleanup=pages.close,
+    )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from customers.custom_fields import is_sensitive, label_for, visible_custom_fields
-from frontoffice.formatting import safe_url
+from frontoffice.formatting import business_timestamp, safe_url
 from frontoffice.models import AuditEntry
 from frontoffice.risk import RiskAssessment, assess_risk, completion_rate, no_show_rate
 from frontoffice.roles import is_manager
@@ -276,7 +276,8 @@ def _display(value: Any) -> str:
         return ", ".join(f"{k}: {_display(v)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(_display(v) for v in value)
-    return str(value)
+    # Stored in UTC (a check-in's time): shown on the business's clock like "When".
+    return business_timestamp(value, fmt="j M Y H:i") or str(value)
 
 
 def _field_label(name: str) -> str:

@@ -12,13 +12,11 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import phonenumbers
 from django import template
-from django.conf import settings
 from django.utils import timezone
 from django_countries import countries
 
-from frontoffice.formatting import DASH
+from frontoffice.formatting import DASH, format_phone, phone_uri
 from frontoffice.formatting import to_decimal as _decimal
 
 register = template.Library()
@@ -38,47 +36,20 @@ def percent(value: Any, places: int = 1) -> str:
     return f"{number.quantize(quantum, rounding=ROUND_HALF_UP)}%"
 
 
-def _region(hint: Any) -> str | None:
-    """A default region for numbers written without +: the hint if it is a country code."""
-    if isinstance(hint, str) and len(hint.strip()) == 2 and hint.strip().isalpha():
-        return hint.strip().upper()
-    return getattr(settings, "FRONTOFFICE_PHONE_REGION", None) or None
-
-
-def _parse_phone(value: Any, region_hint: Any = None) -> phonenumbers.PhoneNumber | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        number = phonenumbers.parse(value, _region(region_hint))
-    except phonenumbers.NumberParseException:
-        return None
-    # A number that is only possible locally (no area code) cannot be shown internationally.
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    return number if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
-
-
 @register.filter
 def phone(value: Any, region: Any = None) -> str:
     """A phone number in international format; the value as given when it cannot be parsed.
 
     `region` (e.g. the customer's country code) is how a number without +country is read.
+    The same as the shared `formatting` library's `phone`, so every screen agrees.
     """
-    number = _parse_phone(value, region)
-    if number is None:
-        return value.strip() if isinstance(value, str) else ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return format_phone(value, region)
 
 
 @register.filter
 def tel_uri(value: Any, region: Any = None) -> str:
     """A `tel:` link target: E.164 when parsable, else the digits and a leading + only."""
-    number = _parse_phone(value, region)
-    if number is not None:
-        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if not isinstance(value, str):
-        return ""
-    kept = "".join(ch for ch in value.strip() if ch.isdigit() or ch == "+")
-    return f"tel:{kept}" if any(ch.isdigit() for ch in kept) else ""
+    return phone_uri(value, region)
 
 
 @register.filter

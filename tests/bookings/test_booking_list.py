@@ -25,7 +25,7 @@ ORDERS = {
 }
 
 
-def expected(sandbox, where: str = "1=1", params: tuple = (), order=("start_date", "desc")):
+def expected(sandbox, where: str = "1=1", params: tuple = (), order=("start_date", "asc")):
     """(total, ids of the first page) computed from the sandbox's own database."""
     sql_from = (
         " FROM sandbox_booking b JOIN sandbox_customer c ON c.id = b.customer_id WHERE " + where
@@ -57,10 +57,47 @@ def a_customer(sandbox):
         ).fetchone()
 
 
-def test_unfiltered_list(live_sandbox, reception_client):
+def test_opens_on_today_in_time_order(live_sandbox, reception_client):
+    today = business_today()
     response = reception_client.get("/bookings/")
     assert response.status_code == 200
+    total, ids = expected(live_sandbox, "b.start_date >= ?", (today.isoformat(),))
+    assert 0 < total < expected(live_sandbox)[0]
+    assert shown(response) == (total, ids)
+    html = response.content.decode()
+    # The page says what it shows, and the form shows it too.
+    day = f"{today:%a} {today:%b} {today.day}"
+    assert f"{total} bookings from today ({day}) onwards, earliest first" in html
+    assert f'name="date_from" value="{today.isoformat()}"' in html
+    assert 'href="?date_from=">Show every date, past bookings too</a>' in html
+
+
+def test_every_date_is_kept_once_chosen(live_sandbox, reception_client):
+    response = reception_client.get("/bookings/?date_from=&date_to=")
     assert shown(response) == expected(live_sandbox)
+    html = response.content.decode()
+    assert "bookings of every date, earliest first" in html
+    assert 'name="date_from" value=""' in html
+    # Paging and sorting stay on every date.
+    assert 'href="?date_from=&amp;page=2"' in html
+    assert 'href="?date_from=&amp;sort=start_date&amp;order=desc"' in html
+    assert "Show every date" not in html
+
+
+def test_an_explicit_date_or_order_is_kept(live_sandbox, reception_client):
+    start = business_today() - timedelta(days=40)
+    response = reception_client.get(f"/bookings/?date_from={start}&order=desc")
+    assert shown(response) == expected(
+        live_sandbox, "b.start_date >= ?", (start.isoformat(),), ("start_date", "desc")
+    )
+    html = response.content.decode()
+    assert f"from {start:%a} {start:%b} {start.day}" in html and "latest first" in html
+    assert f'href="?date_from={start}&amp;order=desc&amp;page=2"' in html
+    assert 'href="?date_from=&amp;order=desc">Show every date</a>' in html
+    # An end date alone is the user's too: no "from today" added to it.
+    end = business_today() - timedelta(days=3)
+    response = reception_client.get(f"/bookings/?date_to={end}")
+    assert shown(response) == expected(live_sandbox, "b.start_date <= ?", (end.isoformat(),))
 
 
 @pytest.mark.parametrize(
@@ -80,7 +117,7 @@ def test_each_filter_narrows_like_the_sandbox(live_sandbox, reception_client, qu
     total, ids = expected(live_sandbox, where, params)
     assert 0 < total < everything
 
-    assert shown(reception_client.get(f"/bookings/?{query}")) == (total, ids)
+    assert shown(reception_client.get(f"/bookings/?date_from=&{query}")) == (total, ids)
 
 
 def test_date_range(live_sandbox, reception_client):
@@ -103,7 +140,7 @@ def test_search_by_customer_name(live_sandbox, reception_client):
         (f"%{needle}%", f"%{needle}%"),
     )
     assert total > 0
-    assert shown(reception_client.get(f"/bookings/?search={needle}")) == (total, ids)
+    assert shown(reception_client.get(f"/bookings/?date_from=&search={needle}")) == (total, ids)
 
 
 def test_search_by_booking_code(live_sandbox, reception_client):
@@ -112,7 +149,7 @@ def test_search_by_booking_code(live_sandbox, reception_client):
             "SELECT booking_code FROM sandbox_booking WHERE booking_code NOT LIKE 'LP-%' "
             "ORDER BY id LIMIT 1"
         ).fetchone()[0]
-    total, ids = shown(reception_client.get(f"/bookings/?search={code}"))
+    total, ids = shown(reception_client.get(f"/bookings/?date_from=&search={code}"))
     assert total >= 1
     with live_sandbox.db() as conn:
         found = conn.execute("SELECT id FROM sandbox_booking WHERE booking_code = ?", (code,))
@@ -133,25 +170,30 @@ def test_filters_combine(live_sandbox, reception_client):
 
 @pytest.mark.parametrize(("sort", "order"), list(ORDERS))
 def test_sorting_follows_the_api(live_sandbox, reception_client, sort, order):
-    response = reception_client.get(f"/bookings/?sort={sort}&order={order}&status=approved")
+    response = reception_client.get(
+        f"/bookings/?date_from=&sort={sort}&order={order}&status=approved"
+    )
     assert shown(response) == expected(live_sandbox, "b.status = ?", ("approved",), (sort, order))
 
 
 def test_sort_headers_are_links_that_flip_the_order(live_sandbox, reception_client):
     html = reception_client.get("/bookings/?status=pending").content.decode()
     assert 'href="?status=pending&amp;sort=customer_name&amp;order=asc"' in html
-    assert 'href="?status=pending&amp;sort=start_date&amp;order=asc"' in html  # now desc
-    assert "(sorted descending)" in html
+    # The default: from today, ascending.
+    assert 'href="?status=pending&amp;sort=start_date&amp;order=desc"' in html
+    assert "(sorted ascending)" in html
 
 
 def test_pagination_moves_through_the_api_pages(live_sandbox, reception_client):
-    total, _ = expected(live_sandbox, "b.status = ?", ("pending",))
+    today = business_today().isoformat()
+    total, _ = expected(live_sandbox, "b.status = ? AND b.start_date >= ?", ("pending", today))
     with live_sandbox.db() as conn:
         second = [
             row[0]
             for row in conn.execute(
-                "SELECT id FROM sandbox_booking WHERE status = 'pending' "
-                "ORDER BY start_at DESC, id DESC LIMIT 25 OFFSET 25"
+                "SELECT id FROM sandbox_booking WHERE status = 'pending' AND start_date >= ? "
+                "ORDER BY start_at ASC, id ASC LIMIT 25 OFFSET 25",
+                (today,),
             )
         ]
     response = reception_client.get("/bookings/?status=pending&page=2")
@@ -162,7 +204,7 @@ def test_pagination_moves_through_the_api_pages(live_sandbox, reception_client):
 
 
 def test_htmx_filter_returns_the_table_region_only(live_sandbox, reception_client):
-    response = reception_client.get("/bookings/?status=completed", **HTMX)
+    response = reception_client.get("/bookings/?date_from=&status=completed", **HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="booking-table"')
     assert "<html" not in html
@@ -176,6 +218,9 @@ def test_history_restore_gets_the_whole_page(live_sandbox, reception_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" in html and '<div id="booking-table"' in html
+    # The whole page, with the filter form, and none of a fragment's out-of-band pieces.
+    assert 'id="booking-filters"' in html
+    assert html.count('id="booking-table-status"') == 1 and "hx-swap-oob" not in html
     assert "HX-Request" in response["Vary"]
     assert "HX-Request" in reception_client.get("/bookings/?status=completed", **HTMX)["Vary"]
 
@@ -228,3 +273,54 @@ def test_upstream_failure_shows_an_error_with_retry(live_sandbox, reception_clie
     html = response.content.decode()
     assert "Try again" in html
     assert 'href="/bookings/?status=approved"' in html
+    # The summary above the table says so too, not the count of the list shown before.
+    assert re.search(
+        r'hx-swap-oob="innerHTML" class="muted list-summary">Bookings from today \([^)]+\) '
+        r"onwards could not be loaded</p>",
+        html,
+    )
+
+
+def test_upstream_failure_keeps_the_page_and_its_filters(live_sandbox, reception_client):
+    reception_client.get("/bookings/")  # the agents, services and locations are cached
+    live_sandbox.set_faults(unavailable=True)
+    response = reception_client.get("/bookings/?status=approved&location=1")
+    live_sandbox.reset_faults()
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "<html" in html and "LatePoint is unavailable" in html
+    assert '<option value="approved" selected>' in html
+    assert '<details class="more-filters" open>' in html
+
+
+def _more_filters(html: str) -> str:
+    return html.split('<details class="more-filters"')[1].split("</details>")[0]
+
+
+def test_more_filters_are_folded_until_one_is_set(live_sandbox, reception_client):
+    html = reception_client.get("/bookings/?status=pending").content.decode()
+    fold = _more_filters(html)
+    assert fold.startswith(">")  # closed
+    for name in ("agent", "service", "location", "payment_status"):
+        assert f'name="{name}"' in fold
+    main = html.split('<div class="booking-filters-main">')[1].split("<details")[0]
+    for name in ("search", "date_from", "date_to", "status", "per_page"):
+        assert f'name="{name}"' in main
+
+    assert _more_filters(reception_client.get("/bookings/?location=1").content.decode()).startswith(
+        " open>"
+    )
+
+
+def test_a_sort_chosen_in_the_table_reaches_the_filter_form(live_sandbox, reception_client):
+    """A header swaps only the table: the form's sort fields come with it, out of band, so the
+    next filter change keeps the order."""
+    html = reception_client.get("/bookings/?sort=customer_name&order=desc", **HTMX).content.decode()
+    assert (
+        '<input type="hidden" name="sort" id="booking-sort" value="customer_name" '
+        'hx-swap-oob="true">' in html
+    )
+    assert (
+        '<input type="hidden" name="order" id="booking-order" value="desc" hx-swap-oob="true">'
+        in html
+    )

@@ -61,33 +61,34 @@ def test_columns_and_tablet_folding(live_sandbox, reception_client):
         (text, classes)
         for classes, text in re.findall(r'<th (?:class="([^"]*)")?\s*>\s*(.*?)\s*</th>', page, re.S)
     )
+    # Seven columns fit a desk screen; the email and phone are under the name.
     assert list(headers) == [
-        "Name",
-        "Email",
-        "Phone",
+        "Customer",
         "Status",
-        "Account",
         "Bookings",
-        "Completed",
-        "Cancelled",
         "Total spent",
         "Last booking",
         "Next booking",
         "Created",
     ]
     folded = {name for name, classes in headers.items() if "fold-tablet" in classes.split()}
-    assert folded == {
-        "Account",
-        "Completed",
-        "Cancelled",
-        "Last booking",
-        "Next booking",
-        "Created",
-    }
+    assert folded == {"Created"}
     assert re.search(
         r'<span class="chip chip-(active|inactive|blocked|pending_verification)">', page
     )
     assert re.search(r'<td class="num">\$[\d,]+\.\d\d</td>', page)
+    with live_sandbox.db() as conn:
+        newest = conn.execute(
+            "SELECT id, first_name, last_name, email FROM sandbox_customer "
+            "WHERE phone LIKE '+1 %' ORDER BY created_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+    name_cell = re.search(rf'<a href="/customers/{newest["id"]}/">.*?</td>', page, re.S).group(0)
+    local, domain = newest["email"].split("@")
+    assert f"{local}<wbr>@{domain}" in name_cell
+    assert re.search(r'<a href="tel:\+1\d{10}">\+1 \d{3}-\d{3}-\d{4}</a>', name_cell)
+    # Dates are short: the year only when it is not this one.
+    day = r'<time datetime="\d{4}-\d\d-\d\d">[A-Z][a-z]{2} \d{1,2}(, \d{4})?</time>'
+    assert re.search(rf'<td class="day[^"]*">{day}</td>', page)
 
 
 def test_one_upstream_call_then_none_within_the_cache_ttl(live_sandbox, reception_client):
@@ -205,6 +206,20 @@ def test_second_page_of_fifty(live_sandbox, reception_client):
     assert 'href="/customers/?per_page=50&amp;page=3"' in page
     assert f'href="/customers/?per_page=50&amp;page={last}"' in page
     assert f"Page 2 of {last}" in page
+
+
+def test_a_single_page_of_results_has_no_page_links(live_sandbox, reception_client):
+    with live_sandbox.db() as conn:
+        email = conn.execute("SELECT email FROM sandbox_customer WHERE id = 42").fetchone()[0]
+
+    response = reception_client.get("/customers/?" + urlencode({"q": email}))
+
+    assert shown_totals(response) == (1, 1, 1)
+    page = response.content.decode()
+    assert 'class="pagination"' not in page
+    assert "Page 1 of 1" not in page
+    # Several pages still have them.
+    assert 'class="pagination"' in reception_client.get("/customers/").content.decode()
 
 
 def test_last_page_has_no_next_link(live_sandbox, reception_client):

@@ -164,14 +164,15 @@ def test_bookings_list_announces_only_its_summary(as_receptionist: Page, app):
     page.goto(f"{app}/bookings/")
     status = page.locator("#booking-table-status")
     expect(status).to_have_attribute("role", "status")
-    expect(status).to_have_text(re.compile(r"^\d+ bookings · page 1 of \d+$"))
+    scope = r"bookings from today \(.+\) onwards, earliest first"
+    expect(status).to_have_text(re.compile(rf"^\d+ {scope} · page 1 of \d+$"))
     total = status.inner_text().split()[0]
     _no_live_table(page, "booking-table")
     _mark(page, "booking-table-status")
 
     page.locator("#booking-table").get_by_role("link", name=NEXT).click()
     expect(page).to_have_url(re.compile(r"page=2"))
-    expect(status).to_have_text(re.compile(rf"^{total} bookings · page 2 of \d+$"))
+    expect(status).to_have_text(re.compile(rf"^{total} {scope} · page 2 of \d+$"))
     # The same live region, refilled: one of it, never a copy inside the swapped table.
     expect(page.locator("#booking-table-status")).to_have_count(1)
     expect(status).to_have_attribute("data-same-node", "yes")

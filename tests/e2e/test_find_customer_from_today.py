@@ -63,10 +63,11 @@ def test_receptionist_finds_a_caller_by_phone_and_opens_the_profile(
     # Typed key by key, as at the desk: the results come after a pause in the typing.
     page.keyboard.type(caller["tail"], delay=40)
     results = page.locator("#search-results")
-    match = results.get_by_role("link", name=re.compile(re.escape(name)))
+    match = results.get_by_role("option", name=re.compile(re.escape(name)))
     expect(match).to_have_count(1)
     expect(match).to_contain_text(caller["phone"])
-    expect(page).to_have_url(app + "/")  # the search box only shows results, it stays on Today
+    # The search box only shows results: it stays on Today, with the query in the address.
+    expect(page).to_have_url(f"{app}/?q={caller['tail']}")
     screenshot("01-today-quick-search")
 
     match.click()

@@ -153,6 +153,9 @@ def test_history_restore_gets_the_whole_page(manager_client):
         "/audit/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert b"<html" in response.content
+    # The page, with none of a fragment's out-of-band pieces (no second live region).
+    assert response.content.count(b'id="audit-table-status"') == 1
+    assert b"hx-swap-oob" not in response.content
     assert "HX-Request" in response["Vary"]
 
 

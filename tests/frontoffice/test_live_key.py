@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from frontoffice import budget, upstream_metrics
@@ -150,6 +151,22 @@ def test_an_htmx_update_carries_the_notice_and_clears_it_once_fresh(
     live_sandbox.reset_faults()
     fresh = reception_client.get("/customers/", headers={"HX-Request": "true"})
     assert '"upstreamNotice": {"text": ""}' in fresh["HX-Trigger-After-Settle"]
+
+
+def test_a_row_badge_shows_the_notice_but_never_clears_it(reception_client, live_sandbox, settings):
+    """A badge beside the Today board answers after the board: a fresh badge must not take
+    the notice away from a board that still shows LatePoint's older copy."""
+    with live_sandbox.db() as conn:
+        customer_id = conn.execute("SELECT id FROM sandbox_customer LIMIT 1").fetchone()[0]
+    url = f"/bookings/badge/{customer_id}/"
+    fresh = reception_client.get(url, headers={"HX-Request": "true"})
+    assert fresh.status_code == 200
+    assert "upstreamNotice" not in fresh.get("HX-Trigger-After-Settle", "")
+
+    settings.LATEPOINT_CACHE_TTL = {**settings.LATEPOINT_CACHE_TTL, "customer_summary": 0}
+    live_sandbox.set_faults(unavailable=True)
+    stale = reception_client.get(url, headers={"HX-Request": "true"})
+    assert NOTICE in stale["HX-Trigger-After-Settle"]
 
 
 def test_a_rate_limited_key_shows_the_copy_and_sends_nothing(reception_client, small_key, settings):
@@ -296,3 +313,15 @@ def test_a_split_walk_reads_history_once_and_today_again(live_sandbox, settings)
     assert {b.id for b in again} == {b.id for b in first}
     sent = api_requests(live_sandbox, started, "/bookings")
     assert len(sent) == 1  # today's page only
+
+
+def test_readyz_stays_ready_when_the_desks_are_using_the_budget(db, client, small_key):
+    assert client.get("/readyz").status_code == 200  # asked once: LatePoint answers
+    for page in range(1, 6):
+        api().list_customers(page=page, per_page=1)  # the desks now use the background share
+    probe = f"latepoint:v2:{api()._scope}:probe"
+    cache.delete_many([probe, probe + ":lock"])  # as 30 s later
+    started = time.time()
+    again = client.get("/readyz")
+    assert again.status_code == 200
+    assert api_requests(small_key, started, "/status") == []  # not asked: desks come first

@@ -29,6 +29,7 @@ EXPECTATIONS: dict[str, str | frozenset[str]] = {
     "login": PUBLIC,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
+    "favicon": PUBLIC,
     # Accounts
     "logout": SIGNED_IN,
     "password_change": STAFF,
@@ -46,6 +47,7 @@ EXPECTATIONS: dict[str, str | frozenset[str]] = {
     "customers:edit": STAFF,
     # Bookings (cancelling a completed booking is a manager's: checked by the bookings tests)
     "bookings:list": STAFF,
+    "bookings:export": MANAGERS,
     "bookings:badge": STAFF,
     "bookings:detail": STAFF,
     "bookings:status": STAFF,

@@ -79,13 +79,22 @@ def own_customer(live_sandbox):
 
 
 def pending_booking_id(sandbox) -> tuple[int, int]:
-    """A pending booking (and its customer), picked at random so tests don't collide."""
+    """A pending booking (and its customer) no other test of the session uses: picked from the
+    ones `take_booking` has not handed out, and marked taken. Its customer has at most 100
+    bookings, so one page of theirs (per_page=100) lists it."""
+    from tests.conftest import _taken
+
     with sandbox.db() as db:
-        row = db.execute(
-            "SELECT id, customer_id FROM sandbox_booking WHERE status = 'pending' "
-            "ORDER BY RANDOM() LIMIT 1"
-        ).fetchone()
-    return row[0], row[1]
+        rows = db.execute(
+            "SELECT id, customer_id FROM sandbox_booking b WHERE status = 'pending' AND "
+            "(SELECT COUNT(*) FROM sandbox_booking o WHERE o.customer_id = b.customer_id) <= 100 "
+            "ORDER BY RANDOM() LIMIT 200"
+        ).fetchall()
+    for booking_id, customer_id in rows:
+        if booking_id not in _taken:
+            _taken.add(booking_id)
+            return booking_id, customer_id
+    raise AssertionError("the sandbox has no spare pending booking")
 
 
 # --- the client factory ---------------------------------------------------------------------------

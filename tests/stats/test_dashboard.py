@@ -145,7 +145,8 @@ def test_last_30_days_match_the_database(manager_client, live_sandbox):
     assert "No-shows ÷ bookings that were due (completed + no-show)." in html
     assert "Cancellations ÷ all bookings." in html
     assert "also booked in the previous period" in html
-    assert '<svg class="chart"' in html and 'role="img"' in html
+    # The charts are images with a text alternative.
+    assert re.search(r'<svg class="chart[-\w ]*"[^>]*role="img"', html, re.S)
 
 
 def test_custom_range_matches_the_database(manager_client, live_sandbox):
@@ -346,3 +347,46 @@ def test_a_period_without_bookings_shows_empty_states(manager_client, live_sandb
     assert "No completed bookings, so no revenue, in this period." in html
     assert "No no-shows in this period, so nobody to check." in html
     assert upstream_calls(response) == 3 + 1 + 2  # an empty range is still one page
+
+
+def _custom_dates_block(html: str) -> str:
+    found = re.search(r"<div class=\"stats-custom-dates\"[^>]*>", html)
+    assert found, "no custom dates block"
+    return found.group(0)
+
+
+def test_the_period_applies_on_change_and_dates_show_for_custom_only(manager_client, live_sandbox):
+    html = manager_client.get("/stats/", {"period": "week"}).content.decode()
+    form = re.search(r'<form method="get" action="/stats/"[^>]*>', html).group(0)
+    assert 'hx-trigger="change, submit"' in form  # a change applies the form at once
+    assert " hidden" in _custom_dates_block(html)  # From and To: for custom dates only
+    assert 'name="date_from"' in html  # still in the form, for a browser without JavaScript
+
+    today = timezone.localdate()
+    custom = manager_client.get(
+        "/stats/",
+        {
+            "period": "custom",
+            "date_from": (today - timedelta(days=6)).isoformat(),
+            "date_to": today.isoformat(),
+        },
+    ).content.decode()
+    assert " hidden" not in _custom_dates_block(custom)
+    assert '<script src="/static/js/stats.js" defer></script>' in custom
+
+
+def test_each_change_says_whether_it_is_good_news(manager_client, live_sandbox):
+    response = manager_client.get("/stats/", {"period": "90d"})
+    html = response.content.decode()
+    for figure in response.context["board"].figures:
+        card = re.search(
+            rf'<div class="stat stats-figure" id="figure-{figure.key}">.*?</div>', html, re.S
+        ).group(0)
+        if figure.verdict:
+            assert f'class="stats-change stats-{figure.verdict}"' in card
+            assert f"{figure.change_amount} ({figure.verdict})" in card
+        else:
+            assert "stats-better" not in card and "stats-worse" not in card
+    no_shows = next(f for f in response.context["board"].figures if f.key == "no_show_rate")
+    if no_shows.change and no_shows.change > 0:
+        assert no_shows.verdict == "worse"

@@ -10,9 +10,11 @@ from latepoint.models import Booking, BookingCustomer, Service
 from stats.figures import (
     Comparison,
     Rate,
+    comparisons,
     daily_counts,
     period_figures,
     revenue_by_service,
+    status_comparisons,
     top_customers_by_spend,
 )
 from stats.forms import Period
@@ -108,3 +110,43 @@ def test_revenue_by_service_and_top_customers():
         (1, Decimal("90.00"), 2),
         (2, Decimal("80.00"), 1),
     ]
+
+
+def test_a_change_says_whether_it_is_good_news():
+    no_shows_up = Comparison(
+        "n", "No-show rate", "percent", Decimal("12.1"), Decimal("9.0"), better="down"
+    )
+    assert (no_shows_up.verdict, no_shows_up.change_label) == ("worse", "▲ 3.1 pts (worse)")
+    cancellations_down = Comparison(
+        "c", "Cancellation rate", "percent", Decimal("8.0"), Decimal("9.5"), better="down"
+    )
+    assert cancellations_down.change_label == "▼ 1.5 pts (better)"
+    revenue_up = Comparison("r", "Revenue", "money", Decimal(110), Decimal(100), better="up")
+    assert (revenue_up.verdict, revenue_up.change_label) == ("better", "▲ 10.0% (better)")
+    bookings_down = Comparison("b", "Bookings", "count", 90, 100, better="up")
+    assert bookings_down.change_label == "▼ 10.0% (worse)"
+    # A figure with no good direction, and changes with nothing to size, say no verdict.
+    assert Comparison("p", "Pending", "count", 5, 4).change_label == "▲ 25.0%"
+    assert Comparison("p", "Pending", "count", 5, 4).verdict == ""
+    assert Comparison("b", "Bookings", "count", 3, 3, better="up").change_label == "no change"
+    assert Comparison("b", "Bookings", "count", 5, 0, better="up").verdict == ""
+    assert Comparison("x", "Returning", "percent", Decimal(5), None, better="up").verdict == ""
+
+
+def test_every_key_figure_and_status_knows_its_good_direction():
+    empty = period_figures([], period=PERIOD, new_customers=0, earlier_customers=set())
+    better = {c.key: c.better for c in comparisons(empty, empty)}
+    assert better == {
+        "bookings": "up",
+        "revenue": "up",
+        "average_value": "up",
+        "no_show_rate": "down",
+        "cancellation_rate": "down",
+        "new_customers": "up",
+        "returning": "up",
+    }
+    statuses = {c.key: c.better for c in status_comparisons(empty, empty)}
+    assert statuses["status_completed"] == "up"
+    assert statuses["status_no_show"] == "down"
+    assert statuses["status_cancelled"] == "down"
+    assert statuses["status_pending"] == statuses["status_approved"] == ""

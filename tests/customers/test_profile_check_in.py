@@ -1,0 +1,110 @@
+"""Checking a customer in from their profile: a Check in button on their open booking of today,
+"Checked in at HH:MM" once done; and the history's times on the business's clock."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from bookings.models import CheckIn
+from frontoffice.audit import audit_record
+from frontoffice.models import AuditEntry
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _owner(sandbox, booking_id: int) -> int:
+    with sandbox.db() as conn:
+        return conn.execute(
+            "SELECT customer_id FROM sandbox_booking WHERE id = ?", (booking_id,)
+        ).fetchone()["customer_id"]
+
+
+def _row(client, customer_id: int, booking_id: int) -> tuple[str, str]:
+    """The booking's row on the profile, from the tab that lists it (upcoming, else past), and
+    the address of that page."""
+    for url in (f"/customers/{customer_id}/", f"/customers/{customer_id}/?tab=past"):
+        page = client.get(url).content.decode()
+        match = re.search(rf'<tr data-booking-id="{booking_id}">.*?</tr>', page, re.S)
+        if match:
+            return match.group(0), page
+    raise AssertionError(f"booking {booking_id} is on neither tab of customer {customer_id}")
+
+
+def test_an_open_booking_of_today_is_checked_in_from_the_profile(
+    live_sandbox, reception_client, take_booking
+):
+    booking_id = take_booking("approved", "today")
+    customer_id = _owner(live_sandbox, booking_id)
+
+    row, page = _row(reception_client, customer_id, booking_id)
+
+    assert f'hx-post="/bookings/{booking_id}/check-in/"' in row
+    assert f'hx-target="#arrival-action-{booking_id}"' in row
+    assert f'name="next" value="/customers/{customer_id}/"' in row
+    assert 'role="option"' not in row  # a plain button here, not the quick search's list
+    # Only today's open booking has one: the customer's other bookings do not.
+    assert len(re.findall(r'hx-post="/bookings/\d+/check-in/"', page)) == 1
+
+    response = reception_client.post(
+        f"/bookings/{booking_id}/check-in/",
+        {"next": f"/customers/{customer_id}/"},
+        **HTMX,
+        HTTP_HX_TARGET=f"arrival-action-{booking_id}",
+    )
+
+    assert response.status_code == 200
+    checkin = CheckIn.objects.get(booking_id=booking_id)
+    when = timezone.localtime(checkin.checked_in_at).strftime("%H:%M")
+    slot = response.content.decode()
+    assert slot.lstrip().startswith(f'<span id="arrival-action-{booking_id}"')
+    chip = '<span class="chip chip-checked-in" data-field="checked-in">'
+    assert f"{chip}Checked in at {when} by Rita</span>" in slot
+    assert "<tr" not in slot and "<form" not in slot
+    assert "board-changed" in json.loads(response["HX-Trigger"])
+
+    row, _page = _row(reception_client, customer_id, booking_id)
+    assert f"Checked in at {when} by Rita" in row
+    assert "check-in/" not in row
+
+
+def test_without_javascript_the_check_in_comes_back_to_the_profile(
+    live_sandbox, reception_client, take_booking
+):
+    booking_id = take_booking("pending", "today")
+    customer_id = _owner(live_sandbox, booking_id)
+    row, _page = _row(reception_client, customer_id, booking_id)
+    assert f'action="/bookings/{booking_id}/check-in/"' in row
+
+    response = reception_client.post(
+        f"/bookings/{booking_id}/check-in/", {"next": f"/customers/{customer_id}/"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/customers/{customer_id}/"
+    assert CheckIn.objects.filter(booking_id=booking_id, undone_at__isnull=True).exists()
+
+
+def test_history_shows_a_check_in_time_on_the_business_clock(
+    live_sandbox, reception_client, receptionist
+):
+    moment = datetime(2026, 3, 4, 14, 5, tzinfo=UTC)
+    with live_sandbox.db() as conn:
+        customer_id = conn.execute("SELECT id FROM sandbox_customer LIMIT 1").fetchone()["id"]
+    audit_record(
+        user=receptionist,
+        action=AuditEntry.Action.CHECK_IN,
+        object_type="booking",
+        object_id=9004,
+        customer_id=customer_id,
+        summary="Checked in for booking 9004",
+        changes={"checked_in_at": moment.isoformat()},
+    )
+    page = reception_client.get(f"/customers/{customer_id}/").content.decode()
+    history = page.split('data-field="history"', 1)[1]
+    local = timezone.localtime(moment)
+    assert f"Checked in at: {local.day} Mar 2026 {local:%H:%M}" in history
+    assert moment.isoformat() not in history
