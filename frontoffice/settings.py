@@ -324,6 +324,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = LOCAL_HTTP
+# Demo mode serves the source tree as it is (no collectstatic, no staticfiles/ to scan).
+WHITENOISE_AUTOREFRESH = LOCAL_HTTP
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
