@@ -234,9 +234,35 @@ def dashboard_get(
         earlier_customers=earlier,
     )
 
-    candidates = risk_candidates(current_bookings)
+    return _assemble(
+        query=query,
+        reference=reference,
+        today=today,
+        current=current,
+        previous=previous,
+        candidates=risk_candidates(current_bookings),
+        daily=daily_counts(current_bookings, period=current_period),
+        revenue_by_service=revenue_by_service(current_bookings),
+        top_customers=top_customers_by_spend(current_bookings),
+        bookings_fetched=len(bookings),
+        history=coverage,
+    )
+
+
+def _assemble(
+    *,
+    query: StatsQuery,
+    reference: ReferenceData | None,
+    today: date,
+    current,
+    previous,
+    candidates: list[int],
+    bookings_fetched: int,
+    **parts,
+) -> Dashboard:
+    """The dashboard from its figures, however they were computed (live or from history):
+    the comparisons, the risk checks of the top candidates and the filters' names."""
     checked = candidates[:RISK_CANDIDATES]
-    at_risk = customers_at_high_risk(checked, today=today)
 
     def pick(items, wanted):
         return next((item for item in items if item.id == wanted), None) if wanted else None
@@ -248,17 +274,14 @@ def dashboard_get(
         previous=previous,
         figures=comparisons(current, previous),
         statuses=status_comparisons(current, previous),
-        daily=daily_counts(current_bookings, period=current_period),
-        revenue_by_service=revenue_by_service(current_bookings),
-        top_customers=top_customers_by_spend(current_bookings),
-        at_risk=at_risk,
+        at_risk=customers_at_high_risk(checked, today=today),
         risk_checked=len(checked),
         risk_candidates=len(candidates),
-        bookings_fetched=len(bookings),
+        bookings_fetched=bookings_fetched,
         agent=pick(reference.agents, query.agent_id),
         service=pick(reference.services, query.service_id),
         location=pick(reference.locations, query.location_id),
-        history=coverage,
+        **parts,
     )
 
 
@@ -292,30 +315,17 @@ def dashboard_from_history(
     current = hf.history_period_figures(
         current_rows, period=current_period, new_customers=new_current, earlier=previous_rows
     )
-    candidates = hf.history_risk_candidates(current_rows)
-    checked = candidates[:RISK_CANDIDATES]
-    at_risk = customers_at_high_risk(checked, today=today)
-
-    def pick(items, wanted):
-        return next((item for item in items if item.id == wanted), None) if wanted else None
-
-    reference = reference or ReferenceData([], [], [])
-    return Dashboard(
+    return _assemble(
         query=query,
+        reference=reference,
+        today=today,
         current=current,
         previous=previous,
-        figures=comparisons(current, previous),
-        statuses=status_comparisons(current, previous),
+        candidates=hf.history_risk_candidates(current_rows),
         daily=hf.history_daily_counts(current_rows, period=current_period),
         revenue_by_service=hf.history_revenue_by_service(current_rows),
         top_customers=hf.history_top_customers(current_rows, limit=TOP_CUSTOMERS),
-        at_risk=at_risk,
-        risk_checked=len(checked),
-        risk_candidates=len(candidates),
         bookings_fetched=current.total + previous.total,
-        agent=pick(reference.agents, query.agent_id),
-        service=pick(reference.services, query.service_id),
-        location=pick(reference.locations, query.location_id),
         source="history",
         history=coverage,
     )
