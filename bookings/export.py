@@ -6,15 +6,17 @@ Cell quoting, the byte-order mark and the "export incomplete" line are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django.http import QueryDict
+
 from frontoffice import csv_export
-from frontoffice.csv_export import csv_incomplete_notice
+from frontoffice.exports import ExportKind, Reader
+from frontoffice.upstream import get_client
 from latepoint.models import Booking
 
-__all__ = ["HEADER", "booking_row", "csv_chunks", "csv_incomplete_notice", "export_filename"]
+__all__ = ["HEADER", "KIND"]
 
 
 def _customer(booking: Booking, name: str) -> Any:
@@ -44,14 +46,28 @@ COLUMNS: tuple[tuple[str, Callable[[Booking], Any]], ...] = (
 HEADER = csv_export.header(COLUMNS)
 
 
-def booking_row(booking: Booking) -> list[str]:
-    return csv_export.row(COLUMNS, booking)
+def _reader(query: str) -> Reader:
+    """The bookings the list at `?query` shows, in its order, every page of them (the list's
+    page and page size do not apply), read straight from LatePoint."""
+    from bookings.forms import BookingFilterForm
+    from frontoffice.reference import reference_data
+
+    form = BookingFilterForm(QueryDict(query), reference=reference_data())
+    filters, _warnings = form.filters()
+    arguments = filters.as_api_kwargs()
+    return Reader(
+        filters=filters.describe(),
+        page=lambda number, per_page: get_client().list_bookings(
+            **arguments, page=number, per_page=per_page
+        ),
+    )
 
 
-def csv_chunks(bookings: Iterable[Booking]) -> Iterator[str]:
-    """The header, then the rows in chunks: never the whole file at once."""
-    return csv_export.csv_chunks(COLUMNS, bookings)
-
-
-def export_filename(now: datetime | None = None) -> str:
-    return csv_export.export_filename("bookings", now)
+KIND = ExportKind(
+    name="bookings",
+    object_type="booking",
+    title="Bookings",
+    columns=COLUMNS,
+    list_url_name="bookings:list",
+    read=_reader,
+)

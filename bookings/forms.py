@@ -266,7 +266,27 @@ def corrected_data(filters: BookingFilters) -> QueryDict:
     return data
 
 
+#: How far from today a screen of one day may be asked to go.
+DAY_RANGE_YEARS = 10
+
+
+def day_from(value: str | None, *, today: date) -> tuple[date, str]:
+    """The day `?date=` asks for (YYYY-MM-DD), or today with a message saying why not."""
+    if not value:
+        return today, ""
+    field = forms.DateField(input_formats=["%Y-%m-%d"])
+    try:
+        day = field.clean(value.strip()[:10])
+    except forms.ValidationError:
+        return today, "Date: that is not a date (YYYY-MM-DD), so today is shown."
+    if abs(day.year - today.year) > DAY_RANGE_YEARS:
+        return today, f"Date: only days within {DAY_RANGE_YEARS} years of today, so today is shown."
+    return day, ""
+
+
 class TodayFilterForm(forms.Form):
+    """The Today board's filters; the day itself (`?date=`) is read by `day_from`."""
+
     agent = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     location = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 
@@ -281,5 +301,24 @@ class TodayFilterForm(forms.Form):
             f"{self.fields[name].label or name.capitalize()}: that choice is not available and "
             "was ignored."
             for name in self.errors
+            if name in ("agent", "location")
         ]
         return self.cleaned_data.get("agent"), self.cleaned_data.get("location"), messages
+
+
+class CalendarFilterForm(TodayFilterForm):
+    """The day calendar's filters: the day, a location or an agent, and what else to show."""
+
+    date = forms.DateField(
+        required=False,
+        label="Date",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    cancelled = forms.BooleanField(required=False, label="Show cancelled")
+    every = forms.BooleanField(required=False, label="Every active agent")
+
+    def options(self) -> tuple[bool, bool]:
+        """(show cancelled bookings, show every active agent)."""
+        self.is_valid()
+        return bool(self.cleaned_data.get("cancelled")), bool(self.cleaned_data.get("every"))

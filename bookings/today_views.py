@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -23,8 +25,9 @@ from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
 
 from bookings import checkins
 from bookings.checkins import CheckInError
-from bookings.forms import TodayFilterForm
+from bookings.forms import TodayFilterForm, day_from
 from bookings.models import CheckIn
+from bookings.panel import from_panel, panel_booking, panel_response
 from bookings.services import arrivals, search
 from frontoffice.http import (
     HtmxHttpRequest,
@@ -48,15 +51,20 @@ BOARD_TARGET = "today-board"
 @vary_on_htmx
 @vary_on_headers("HX-Target")
 def today(request: HtmxHttpRequest) -> TemplateResponse:
-    """The arrivals board for the current day (business time zone), filterable by agent/location."""
+    """The arrivals board for the current day (business time zone), or `?date=` another,
+    filterable by agent/location; `?cancelled=1` shows the cancelled rows."""
     reference = reference_data(services=False)
     form = TodayFilterForm(request.GET, reference=reference)
     agent_id, location_id, warnings = form.filters()
-    board = arrivals.today_board(agent_id=agent_id, location_id=location_id)
+    day, date_warning = day_from(request.GET.get("date"), today=timezone.localdate())
+    if date_warning:
+        warnings.append(date_warning)
+    board = arrivals.today_board(agent_id=agent_id, location_id=location_id, day=day)
     # The board's own address leaves out the search box's `q`.
     board_query = request.GET.copy()
     board_query.pop("q", None)
     query = board_query.urlencode()
+    show_cancelled = request.GET.get("cancelled") == "1"
     context = {
         "board": board,
         "form": form,
@@ -65,6 +73,11 @@ def today(request: HtmxHttpRequest) -> TemplateResponse:
         "board_url": reverse("today") + (f"?{query}" if query else ""),
         "filtered": agent_id is not None or location_id is not None,
         "next_url": request.get_full_path(),
+        "days": day_links(request, reverse("today"), day),
+        "show_cancelled": show_cancelled,
+        "cancelled_url": query_with(request, cancelled="" if show_cancelled else "1", q=""),
+        "sheets": _sheets(board.rows),
+        "board_now": [("Now", board.now_rows), ("Next up", board.next_rows)],
     }
     template = "bookings/today.html"
     if wants_fragment(request) and request.htmx.target == BOARD_TARGET:
@@ -74,6 +87,60 @@ def today(request: HtmxHttpRequest) -> TemplateResponse:
         # after the board, so the results' Check in buttons reuse the listing it just read.
         context.update(_search_context(request.GET.get("q", "")[:100], request.get_full_path()))
     return TemplateResponse(request, template, context)
+
+
+def query_with(request: HtmxHttpRequest, **changes: str) -> str:
+    """The page's own address with some parameters changed ("" removes one)."""
+    params = request.GET.copy()
+    for name, value in changes.items():
+        params.pop(name, None)
+        if value:
+            params[name] = value
+    query = params.urlencode()
+    return request.path + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class DayLinks:
+    """The addresses of the day before, the day after and today, other parameters kept."""
+
+    day: date
+    is_today: bool
+    previous: str
+    next: str
+    today: str
+
+
+def day_links(request: HtmxHttpRequest, path: str, day: date) -> DayLinks:
+    """Previous/next day and today for a screen of one day (`?date=`; none for today)."""
+    today = timezone.localdate()
+
+    def url(when: date) -> str:
+        params = request.GET.copy()
+        for name in ("date", "q"):
+            params.pop(name, None)
+        if when != today:
+            params["date"] = when.isoformat()
+        query = params.urlencode()
+        return path + (f"?{query}" if query else "")
+
+    return DayLinks(
+        day=day,
+        is_today=day == today,
+        previous=url(day - timedelta(days=1)),
+        next=url(day + timedelta(days=1)),
+        today=url(today),
+    )
+
+
+def _sheets(rows: list[arrivals.BoardRow]) -> list[tuple[str, list[arrivals.BoardRow]]]:
+    """The day's bookings still standing per agent, for the printed day sheet of each."""
+    by_agent: dict[str, list[arrivals.BoardRow]] = {}
+    for row in rows:
+        if not row.cancelled:
+            name = row.booking.agent.display_name if row.booking.agent else "No agent"
+            by_agent.setdefault(name or "No agent", []).append(row)
+    return sorted(by_agent.items(), key=lambda item: item[0].casefold())
 
 
 def _search_context(q: str, next_url: str) -> dict:
@@ -181,13 +248,15 @@ def _next_url(request: HtmxHttpRequest, fallback: str) -> str:
     return same_site_url(request, candidate) or fallback
 
 
-def _row_response(
+def board_row_response(
     request: HtmxHttpRequest,
     booking_id: int,
     error: str = "",
     *,
     row: arrivals.BoardRow | None = None,
 ) -> TemplateResponse:
+    """A board row again (after a check-in or a status change posted from it), or with why
+    not in its error slot; a change tells the board to refresh its counts."""
     if row is None:
         row = arrivals.today_row(booking_id=booking_id)
     context = {"row": row, "row_error": error, "now": timezone.now(), "next_url": reverse("today")}
@@ -249,12 +318,20 @@ def _checkin_answer(
     done: str,
     row: arrivals.BoardRow | None = None,
 ) -> HttpResponse:
-    """HTMX gets the board row (or the Check in slot) back; a plain form post gets a message
-    and a redirect."""
+    """HTMX gets the board row (the Check in slot, the calendar's panel) back; a plain form
+    post gets a message and a redirect."""
+    if from_panel(request):
+        if row is None:
+            booking = panel_booking(booking_id=booking_id)
+            return panel_response(request, booking, error=error, status=409)
+        said = done if row.check_in is None else checkins.checkin_note(row.check_in) + "."
+        return panel_response(
+            request, row.booking, check_in=row.check_in, message=said, changed=True
+        )
     if _from_arrival_slot(request, booking_id):
         return _slot_response(request, booking_id, error=error, row=row)
     if wants_fragment(request):
-        return _row_response(request, booking_id, error, row=row)
+        return board_row_response(request, booking_id, error, row=row)
     if error:
         messages.error(request, error)
     else:
@@ -277,6 +354,12 @@ def _checkin_unreadable(
     if not wants_fragment(request):
         back = _next_url(request, reverse("bookings:detail", args=[booking_id]))
         return error_page(request, error, retry_url=back, message=text)
+    if from_panel(request):
+        said = f"{error.title}. {text}"
+        response = panel_response(
+            request, None, booking_id=booking_id, error=said, status=error.status
+        )
+        return error.apply_headers(response)
     if _from_arrival_slot(request, booking_id):
         # The button stays as it was, ready to be pressed again; the message goes beside it.
         said = f"{error.title}. {text}"

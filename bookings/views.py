@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import push_url
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url, reswap, retarget
 
-from bookings import export
 from bookings.checkins import checkins_for_bookings
 from bookings.forms import (
     MORE_FILTERS,
@@ -29,8 +29,10 @@ from bookings.forms import (
     more_filters_set,
     narrowed,
 )
-from bookings.services.arrivals import checkin_refusal, minutes_late
-from bookings.services.listing import booking_export_csv, booking_get
+from bookings.panel import from_panel, panel_booking, panel_response
+from bookings.services.arrivals import checkin_refusal, minutes_late, today_row
+from bookings.services.booking import book_again_url, booking_start_local, reschedule_refusal
+from bookings.services.listing import booking_get
 from bookings.services.listing import booking_list as list_bookings
 from bookings.services.status import (
     TransitionRefused,
@@ -43,7 +45,8 @@ from bookings.services.status import (
     transition_refusal,
 )
 from bookings.tables import BookingTable, sort_links
-from frontoffice.csv_export import csv_response
+from bookings.today_views import board_row_response
+from frontoffice import export_views
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.pagination import page_links
 from frontoffice.reference import reference_data
@@ -73,12 +76,37 @@ def detail_context(request: HtmxHttpRequest, booking: Booking) -> dict:
         "history": booking_status_history(booking_id=booking.id),
         "late_minutes": minutes_late(booking, check_in, now=timezone.now()),
         "next_url": request.get_full_path(),
+        "book_again_url": _book_again_url(booking),
+        "reschedule_refusal": reschedule_refusal(booking),
     }
 
 
+def _book_again_url(booking: Booking) -> str:
+    start = booking_start_local(booking)
+    return book_again_url(
+        customer_id=booking.customer.id if booking.customer else None,
+        service_id=booking.service.id if booking.service else None,
+        agent_id=booking.agent.id if booking.agent else None,
+        location_id=booking.location.id if booking.location else None,
+        after=start.date() if start else None,
+    )
+
+
 @require_GET
+@vary_on_htmx
+@vary_on_headers("HX-Target")
 def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateResponse:
-    """One booking with its check-in, status actions and history (one upstream call)."""
+    """One booking with its check-in, status actions and history (one upstream call).
+
+    Aimed at the calendar's side panel (htmx), the panel instead: the booking as the calendar
+    of `?day=` just read it when it can (no call).
+    """
+    if from_panel(request):
+        try:
+            booking = panel_booking(booking_id=booking_id, day=request.GET.get("day", "")[:10])
+        except NotFound:
+            raise Http404("No such booking.") from None
+        return panel_response(request, booking)
     booking = _get_booking(booking_id)
     return TemplateResponse(request, "bookings/detail.html", detail_context(request, booking))
 
@@ -151,33 +179,92 @@ def _status_unreadable(
     return _status_failure(request, context, exc, sent=False)
 
 
+def _status_region(request: HtmxHttpRequest, booking_id: int) -> str:
+    """Where an htmx status change was posted from: "panel" (the calendar's side panel),
+    "row" (a Today board row), or "" (the booking page and its confirmation page)."""
+    if request.method != "POST" or not wants_fragment(request):
+        return ""
+    if from_panel(request):
+        return "panel"
+    if request.htmx.target == f"today-row-{booking_id}":
+        return "row"
+    return ""
+
+
+def _region_refusal(
+    request: HtmxHttpRequest, region: str, booking: Booking | None, page: TemplateResponse
+) -> HttpResponse:
+    """A change posted from a panel or a row that was not made: that region again, saying why
+    (what the confirmation page `page` would have said)."""
+    context = page.context_data or {}
+    form = context.get("form")
+    reasons = form.errors.get("reason", []) if form is not None and form.is_bound else []
+    error = context.get("error") or " ".join(reasons) or "Confirm the change first."
+    booking_id = context["booking"].id
+    if region == "panel":
+        response = panel_response(
+            request, booking, booking_id=booking_id, error=error, status=page.status_code
+        )
+    elif booking is not None:
+        row = today_row(booking_id=booking_id, booking=booking)
+        response = board_row_response(request, booking_id, error, row=row)
+    else:
+        # LatePoint could not give the booking: the row stays as it was, saying why beside it.
+        response = TemplateResponse(
+            request, "bookings/today.html#row-error", {"row_error": error}, status=page.status_code
+        )
+        retarget(response, f"#row-error-{booking_id}")
+        reswap(response, "innerHTML")
+    for header in ("Retry-After", "X-Upstream-Stale"):
+        if header in page:
+            response[header] = page[header]
+    return response
+
+
 @require_http_methods(["GET", "POST"])
+@vary_on_htmx
+@vary_on_headers("HX-Target")
 def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
-    """GET: the confirmation page of one change. POST: make it (once confirmed)."""
+    """GET: the confirmation page of one change. POST: make it (once confirmed).
+
+    A change posted by htmx from the calendar's side panel or a Today board row is answered
+    with that region again: the booking as it now is, or why nothing changed.
+    """
+    region = _status_region(request, booking_id)
     try:
         booking = _get_booking(booking_id)
     except LatePointError as exc:
         if request.method != "POST":
             raise
-        return _status_unreadable(request, booking_id, exc)
+        page = _status_unreadable(request, booking_id, exc)
+        return _region_refusal(request, region, None, page) if region else page
     data = request.POST if request.method == "POST" else request.GET
     form = StatusChangeForm(data)
     to_status = data.get("to_status", "")
     context = _confirmation(request, booking, form, to_status, current_status=str(booking.status))
+
+    def refused(status: int, page: TemplateResponse | None = None) -> HttpResponse:
+        page = page or TemplateResponse(
+            request, "bookings/status_confirm.html", context, status=status
+        )
+        return _region_refusal(request, region, booking, page) if region else page
+
     if request.method == "GET" or not form.is_confirmed:
         if request.method == "POST" and set(form.errors) - {"reason"}:
             context["error"] = "The change could not be understood."
         elif request.method == "POST" and form.errors:
-            return TemplateResponse(request, "bookings/status_confirm.html", context, status=400)
+            return refused(400)
         if context["action"] is None and to_status:
             context["error"] = transition_refusal(
                 booking=booking, to_status=to_status, user=request.user
             )
         status = 400 if context["error"] else 200
+        if request.method == "POST":
+            return refused(status)
         return TemplateResponse(request, "bookings/status_confirm.html", context, status=status)
 
     try:
-        booking_change_status(
+        updated = booking_change_status(
             user=request.user,
             booking_id=booking.id,
             to_status=form.cleaned_data["to_status"],
@@ -187,19 +274,25 @@ def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
-        return TemplateResponse(request, "bookings/status_confirm.html", context, status=400)
+        return refused(400)
     except TransitionRefused as exc:
         context.update(error=exc.message, current_status=exc.current, refused=True)
-        return TemplateResponse(request, "bookings/status_confirm.html", context, status=409)
+        return refused(409)
     except PermissionDenied as exc:
         context.update(error=str(exc), refused=True)
-        return TemplateResponse(request, "bookings/status_confirm.html", context, status=403)
+        return refused(403)
     except NotFound:
         raise Http404("No such booking.") from None
     except LatePointError as exc:
-        return _status_failure(request, context, exc, sent=True)
+        return refused(0, _status_failure(request, context, exc, sent=True))
     label = status_label(form.cleaned_data["to_status"]).lower()
-    messages.success(request, f"Booking {booking.booking_code or booking.id} is now {label}.")
+    done = f"Booking {booking.booking_code or booking.id} is now {label}."
+    if region == "panel":
+        return panel_response(request, updated, message=done, changed=True)
+    if region == "row":
+        row = today_row(booking_id=updated.id, booking=updated)
+        return board_row_response(request, updated.id, row=row)
+    messages.success(request, done)
     return HttpResponseRedirect(reverse("bookings:detail", args=[booking.id]))
 
 
@@ -237,7 +330,7 @@ def booking_list(request: HtmxHttpRequest) -> HttpResponse:
         "dated": filters.date_from is not None or filters.date_to is not None,
         "from_today": filters.date_from == today and filters.date_to is None,
         "can_export": is_manager(request.user),
-        "export_url": reverse("bookings:export") + (f"?{query}" if query else ""),
+        "export_query": query,
     }
     error = None
     try:
@@ -277,10 +370,6 @@ def booking_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @manager_required
-def booking_export(request: HtmxHttpRequest) -> StreamingHttpResponse:
-    """Every booking matching the list's current filters, in its order, as CSV, streamed."""
-    form = BookingFilterForm(request.GET, reference=reference_data())
-    filters, _warnings = form.filters()
-    # An upstream failure before the first row propagates: the error middleware answers it.
-    chunks = booking_export_csv(user=request.user, filters=filters)
-    return csv_response(chunks, export.export_filename())
+def booking_export(request: HtmxHttpRequest) -> TemplateResponse:
+    """The export of the bookings the list's filters select, asked for by address."""
+    return export_views.confirm(request, "bookings")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django.http import QueryDict
+
 from frontoffice import csv_export
-from frontoffice.csv_export import csv_incomplete_notice, safe_cell
+from frontoffice.csv_export import safe_cell
+from frontoffice.exports import ExportKind, Reader
+from frontoffice.upstream import get_client
 from latepoint.models import Customer, CustomerStats
 
-__all__ = ["HEADER", "csv_chunks", "csv_incomplete_notice", "customer_row", "safe_cell"]
+__all__ = ["HEADER", "KIND", "safe_cell"]
 
 _NO_STATS = CustomerStats()
 
@@ -41,14 +44,26 @@ COLUMNS: tuple[tuple[str, Callable[[Customer], Any]], ...] = (
 HEADER = csv_export.header(COLUMNS)
 
 
-def customer_row(customer: Customer) -> list[str]:
-    return csv_export.row(COLUMNS, customer)
+def _reader(query: str) -> Reader:
+    """The customers the list at `?query` shows, every page of them (the list's page and page
+    size do not apply), read straight from LatePoint."""
+    from customers.filters import CustomerFilterForm
+
+    filters = CustomerFilterForm(QueryDict(query)).list_query().filters
+    arguments = filters.as_api_kwargs()
+    return Reader(
+        filters=filters.describe(),
+        page=lambda number, per_page: get_client().list_customers(
+            **arguments, page=number, per_page=per_page
+        ),
+    )
 
 
-def csv_chunks(customers: Iterable[Customer]) -> Iterator[str]:
-    """The header, then the rows in chunks: never the whole file at once."""
-    return csv_export.csv_chunks(COLUMNS, customers)
-
-
-def export_filename(now: datetime | None = None) -> str:
-    return csv_export.export_filename("customers", now)
+KIND = ExportKind(
+    name="customers",
+    object_type="customer",
+    title="Customers",
+    columns=COLUMNS,
+    list_url_name="customers:list",
+    read=_reader,
+)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
-from customers import export, services
+from customers import services
 from customers.filters import MORE_FILTERS, CustomerFilterForm, ListQuery
 from customers.tables import SORT_NOTE, CustomerTable
-from frontoffice.csv_export import csv_response
+from frontoffice import export_views
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.pagination import page_links
 from frontoffice.roles import is_manager, manager_required
@@ -42,7 +41,7 @@ def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
         "query": query,
         "sort_note": SORT_NOTE,
         "can_export": is_manager(request.user),
-        "export_url": reverse("customers:export") + query.querystring(page=None, per_page=None),
+        "export_query": query.querystring(page=None, per_page=None).lstrip("?"),
         "clear_url": reverse("customers:list"),
     }
     error = None
@@ -81,9 +80,6 @@ def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
 
 @require_GET
 @manager_required
-def customer_export(request: HtmxHttpRequest) -> StreamingHttpResponse:
-    """Every customer matching the current filters, as CSV, streamed page by page."""
-    query = CustomerFilterForm(request.GET).list_query()
-    # An upstream failure before the first row propagates: the error middleware answers it.
-    chunks = services.customer_export_csv(user=request.user, filters=query.filters)
-    return csv_response(chunks, export.export_filename())
+def customer_export(request: HtmxHttpRequest) -> TemplateResponse:
+    """The export of the customers the list's filters select, asked for by address."""
+    return export_views.confirm(request, "customers")

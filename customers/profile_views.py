@@ -93,8 +93,28 @@ def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateRespo
         except NotFound:
             return _not_found(request, customer_id)
 
-    context = {"profile": profile, "customer": profile.customer, **_tab_context(customer_id, tab)}
+    context = {
+        "profile": profile,
+        "customer": profile.customer,
+        "book_again_url": _book_again_url(profile),
+        **_tab_context(customer_id, tab),
+    }
     return TemplateResponse(request, "customers/detail.html", context)
+
+
+def _book_again_url(profile) -> str:
+    """The new-booking page for this customer with their usual service, agent and location,
+    its date suggested from their usual interval after the last visit."""
+    stats = profile.stats
+    values = {
+        "customer": profile.customer.id,
+        "service": getattr(stats.favorite_service, "id", None),
+        "agent": getattr(stats.favorite_agent, "id", None),
+        "location": getattr(stats.favorite_location, "id", None),
+        "after": stats.last_booking_date.isoformat() if stats.last_booking_date else None,
+    }
+    query = urlencode({k: v for k, v in values.items() if v is not None})
+    return reverse("bookings:new") + "?" + query
 
 
 @require_GET

@@ -10,15 +10,13 @@ from datetime import date, datetime
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from customers.filters import STATUS_LABELS
-from customers.templatetags.customer_tags import phone, tel_uri
-from frontoffice.formatting import DASH, format_money
-from frontoffice.tables import cell_classes
+from frontoffice.formatting import DASH, format_money, phone_parts
+from frontoffice.tables import TABLE_TEMPLATE, FrontOfficeTable, cell_classes
 
 SORT_NOTE = (
     "Newest customers first. LatePoint lists customers by the date they were created "
@@ -38,19 +36,7 @@ DAY_FOLD = cell_classes("day", "fold-tablet")
 STATUS = cell_classes("status")
 
 
-def _day(value: date | datetime | None) -> str:
-    """A compact date, with the full one in `<time datetime>` for assistive technology."""
-    if value is None:
-        return DASH
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    shown = SHORT_DATE if value.year == timezone.localdate().year else LONG_DATE
-    return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), format_date(value, shown)
-    )
-
-
-class CustomerTable(tables.Table):
+class CustomerTable(FrontOfficeTable):
     """Fits a 1440 px screen and an 820 px portrait tablet without scrolling sideways: the name
     carries the email and phone under it; the least used figures fold on a tablet."""
 
@@ -72,18 +58,24 @@ class CustomerTable(tables.Table):
 
     class Meta:
         orderable = False
+        template_name = TABLE_TEMPLATE
         attrs = {"class": "customer-table", "aria-describedby": "customer-sort-note"}
         default = DASH
 
-    def render_name(self, record) -> str:
-        url = reverse("customers:detail", args=[record.id])
-        label = record.full_name or record.email or f"Customer #{record.id}"
+    def render_name(self, value: str, record) -> str:
+        url = self.url("customers:detail", record.id)
+        label = value or record.email or f"Customer #{record.id}"
         name = format_html('<a href="{}">{}</a>', url, label)
-        contact = [(c,) for c in (self._email(record.email), self._phone(record.phone)) if c]
+        contact = [c for c in (self._email(record.email), self._phone(record.phone)) if c]
         if not contact:
             return name
-        lines = format_html_join("", '<span class="cell-line">{}</span>', contact)
-        return format_html('{}<span class="cell-contact">{}</span>', name, lines)
+        lines = format_html(
+            '<span class="cell-contact">'
+            + '<span class="cell-line">{}</span>' * len(contact)
+            + "</span>",
+            *contact,
+        )
+        return name + lines
 
     @staticmethod
     def _email(value: str) -> str:
@@ -99,10 +91,10 @@ class CustomerTable(tables.Table):
     def _phone(value: str) -> str:
         if not value:
             return ""
-        uri = tel_uri(value)
+        shown, uri = phone_parts(value)
         if not uri:
             return value
-        return format_html('<a href="{}">{}</a>', uri, phone(value))
+        return format_html('<a href="{}">{}</a>', uri, shown)
 
     def render_status(self, value: Any) -> str:
         key = str(value)
@@ -115,10 +107,25 @@ class CustomerTable(tables.Table):
         return format_money(value)
 
     def render_last_booking(self, value: date | None) -> str:
-        return _day(value)
+        return self._day(value)
 
     def render_next_booking(self, value: date | None) -> str:
-        return _day(value)
+        return self._day(value)
 
     def render_created(self, value: datetime | None) -> str:
-        return _day(value)
+        return self._day(value)
+
+    @cached_property
+    def _this_year(self) -> int:
+        return timezone.localdate().year
+
+    def _day(self, value: date | datetime | None) -> str:
+        """A compact date, with the full one in `<time datetime>` for assistive technology."""
+        if value is None:
+            return DASH
+        if isinstance(value, datetime):
+            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        shown = SHORT_DATE if value.year == self._this_year else LONG_DATE
+        return format_html(
+            '<time datetime="{}">{}</time>', value.isoformat(), self.date_text(value, shown)
+        )

@@ -11,6 +11,8 @@ LatePoint is never asked for what it would refuse.
   work (badges, the readiness probe), run inside `background()`, only takes what leaves the
   desks' reserve (LATEPOINT_INTERACTIVE_RESERVE, three quarters by default) free, one call at
   a time spread over the minute, and never waits.
+- An export's page walk, run inside `bulk()`, brings the count up to half of `usable` at most
+  (the desks always keep the other half) and never waits: the export waits and asks again.
 - A 429 from LatePoint (`note_call`, the client's on_call hook) stops every process until its
   Retry-After.
 - A refused interactive request waits for a place while the page's deadline allows, unless
@@ -54,6 +56,7 @@ PACE = ":pace"
 
 INTERACTIVE = "interactive"
 BACKGROUND = "background"
+BULK = "bulk"
 
 _priority: contextvars.ContextVar[str] = contextvars.ContextVar(
     "budget_priority", default=INTERACTIVE
@@ -73,6 +76,13 @@ def _setting(var: contextvars.ContextVar, value) -> Iterator[None]:
 def background():
     """Calls made inside take only what the desks leave, and never wait for a place."""
     return _setting(_priority, BACKGROUND)
+
+
+def bulk():
+    """Calls made inside (an export's page walk) bring the count up to half the budget at most,
+    so desks always keep the other half, unpaced, and never wait: the caller waits and asks
+    again."""
+    return _setting(_priority, BULK)
 
 
 def no_wait():
@@ -100,6 +110,7 @@ class Limits:
     rate: int  # the key's requests a minute
     usable: int  # what the front office sends at most in any minute
     background: int  # what background work may bring the count up to
+    bulk: int  # what an export's page walk may bring the count up to
 
     @classmethod
     def from_settings(cls) -> Limits:
@@ -107,7 +118,10 @@ class Limits:
         margin = max(math.ceil(rate * 0.1), 1) if rate > 2 else 0
         usable = max(rate - margin, 1)
         reserve = math.ceil(usable * settings.LATEPOINT_INTERACTIVE_RESERVE)
-        return cls(rate=rate, usable=usable, background=max(usable - reserve, 1))
+        background = max(usable - reserve, 1)
+        return cls(
+            rate=rate, usable=usable, background=background, bulk=max(usable // 2, background)
+        )
 
 
 def _budget_key() -> str:
@@ -276,7 +290,8 @@ def before_attempt(method: str, path: str) -> None:
         allowed, wait = _take(1, suffix=PACE, window=WINDOW_SECONDS / limits.background)
         if not allowed:
             raise BudgetExhausted(retry_after=math.ceil(wait))
-    limit = limits.background if background_work else limits.usable
+    bulk_work = _priority.get() == BULK
+    limit = limits.background if background_work else limits.bulk if bulk_work else limits.usable
     while True:
         allowed, wait = _take(limit)
         if allowed:
@@ -285,7 +300,7 @@ def before_attempt(method: str, path: str) -> None:
         left = upstream_metrics.time_left()
         if left is None:
             left = float(settings.LATEPOINT_DEADLINE)
-        if background_work or not _may_wait.get() or wait >= left - 0.5:
+        if background_work or bulk_work or not _may_wait.get() or wait >= left - 0.5:
             logger.info("budget: %s %s not sent (place free in %.1f s)", method, path, wait)
             raise BudgetExhausted(retry_after=math.ceil(wait))
         time.sleep(min(wait, MAX_NAP_SECONDS))

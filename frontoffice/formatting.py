@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -96,6 +97,25 @@ def phone_uri(value: Any, region: Any = None) -> str:
         return ""
     kept = "".join(ch for ch in value.strip() if ch.isdigit() or ch == "+")
     return f"tel:{kept}" if any(ch.isdigit() for ch in kept) else ""
+
+
+def phone_parts(value: Any, region: Any = None) -> tuple[str, str]:
+    """`format_phone(value, region)` and `phone_uri(value, region)` together, the number read
+    once (and remembered: a list shows the same numbers render after render)."""
+    if not isinstance(value, str):
+        return format_phone(value, region), phone_uri(value, region)
+    return _phone_parts(value, _phone_region(region))
+
+
+@lru_cache(maxsize=4096)
+def _phone_parts(value: str, region: str | None) -> tuple[str, str]:
+    number = parse_phone(value, region)
+    if number is None:
+        return value.strip(), phone_uri(value, region)
+    return (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+    )
 
 
 def safe_url(value: Any, *, schemes: tuple[str, ...] = ("http", "https")) -> str:

@@ -48,6 +48,8 @@ DEFAULT_TTL = {
     "booking_history": 6 * 3600,
     "booking": 60,
     "reference": 900,
+    # Free slots and agents: any booking write through the front office refreshes them.
+    "availability": 15,
 }
 
 KEY_PREFIX = "latepoint:v2"

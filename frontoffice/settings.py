@@ -125,6 +125,32 @@ LATEPOINT_CACHE_TTL = {
 FRONTOFFICE_CURRENCY_SYMBOL = os.environ.get("FRONTOFFICE_CURRENCY_SYMBOL", "$")
 FRONTOFFICE_PHONE_REGION = _setting("FRONTOFFICE_PHONE_REGION", env.str, "US").upper()
 
+
+def _clock(name: str, default: str) -> int:
+    """A time of day written HH:MM (24:00 for midnight at the end of the day), as minutes."""
+    raw = env.str(name, default=default).strip()
+    hours, _, minutes = raw.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"expected a time such as 08:00, got {raw!r}")
+    value = int(hours) * 60 + int(minutes)
+    if int(minutes) >= 60 or value > 24 * 60:
+        raise ValueError(f"{raw!r} is not a time of day")
+    return value
+
+
+# The business hours the day calendar shows (LatePoint's API gives no agent's working hours);
+# it widens them to show a booking outside them.
+FRONTOFFICE_DAY_START = _setting("FRONTOFFICE_DAY_START", _clock, "08:00")
+FRONTOFFICE_DAY_END = _setting("FRONTOFFICE_DAY_END", _clock, "20:00")
+if FRONTOFFICE_DAY_START >= FRONTOFFICE_DAY_END:
+    raise ImproperlyConfigured(
+        "Setting FRONTOFFICE_DAY_END must be later than FRONTOFFICE_DAY_START."
+    )
+
+# The Today board's and calendar's risk badges that are not cached yet load this many ms apart,
+# nearest arrival first, so that a cold board's badges trickle in within the request budget.
+FRONTOFFICE_BADGE_STAGGER_MS = _setting("FRONTOFFICE_BADGE_STAGGER_MS", env.int, 250)
+
 # Custom fields only managers may see (keys as LatePoint names them).
 SENSITIVE_CUSTOM_FIELDS = _setting(
     "FRONTOFFICE_SENSITIVE_FIELDS",
@@ -240,6 +266,10 @@ HUEY = {
 HISTORY_RECENT_DAYS = _setting("HISTORY_RECENT_DAYS", env.int, 14)
 HISTORY_RECENT_SECONDS = _setting("HISTORY_RECENT_SECONDS", env.int, 300)
 HISTORY_OLDER_SECONDS = _setting("HISTORY_OLDER_SECONDS", env.int, 24 * 3600)
+# A finished CSV export can be downloaded for this many hours, then its file is dropped.
+EXPORT_TTL_HOURS = _setting("EXPORT_TTL_HOURS", env.int, 24)
+# An export asks again for a page LatePoint failed to send (no answer, 5xx) this many times.
+EXPORT_RETRIES = _setting("EXPORT_RETRIES", env.int, 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from datetime import time as time_of_day
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +36,7 @@ from frontoffice.paging import BULK_PER_PAGE, MAX_PAGES, dedupe, iter_pages
 from frontoffice.read_cache import KEY_PREFIX, Entry, ReadCache, _id
 from latepoint import errors
 from latepoint.client import CallRecord, LatePointClient
-from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service
+from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service, Slot
 
 #: The readiness probe asks LatePoint at most once in this many seconds.
 PROBE_SECONDS = 30
@@ -287,6 +288,49 @@ class CachedLatePoint(ReadCache):
             depends_on=owner,
         )
 
+    def get_availability(
+        self, service_id: int, agent_id: int, date: date, duration: int | None = None
+    ) -> list[Slot]:
+        """An agent's free start times on a day: kept 15 s (TTL kind "availability"), and
+        refreshed at once by any booking write through the front office."""
+        arguments = {
+            "service_id": _id(service_id),
+            "agent_id": _id(agent_id),
+            "date": date,
+            "duration": duration,
+        }
+        return self._read(
+            "get_availability",
+            "availability",
+            ("bookings",),
+            arguments,
+            lambda: self.client.get_availability(service_id, agent_id, date, duration),
+        )
+
+    def find_available_agents(
+        self,
+        service_id: int | None = None,
+        date: date | None = None,
+        start_time: time_of_day | str | None = None,
+        location_id: int | None = None,
+        duration: int | None = None,
+    ) -> list[Agent]:
+        """The active agents free at a time, cached as `get_availability` is."""
+        arguments = {
+            "service_id": service_id,
+            "date": date,
+            "start_time": start_time,
+            "location_id": location_id,
+            "duration": duration,
+        }
+        return self._read(
+            "find_available_agents",
+            "availability",
+            ("bookings",),
+            arguments,
+            lambda: self.client.find_available_agents(**arguments),
+        )
+
     def list_agents(self) -> list[Agent]:
         return self._read("list_agents", "reference", ("reference",), {}, self.client.list_agents)
 
@@ -299,6 +343,11 @@ class CachedLatePoint(ReadCache):
         return self._read(
             "list_locations", "reference", ("reference",), {}, self.client.list_locations
         )
+
+    def cached_locations(self) -> list[Location] | None:
+        """The locations as last read, whatever their age, or None: never a call."""
+        entry = cache.get(self._key("list_locations", {}))
+        return entry.value if isinstance(entry, Entry) else None
 
     def status(self) -> ApiStatus:
         """Never cached: it answers "is LatePoint reachable right now"."""
@@ -331,12 +380,6 @@ class CachedLatePoint(ReadCache):
         return result
 
     # --- every page --------------------------------------------------------------------------
-    def iter_customer_pages(self, *, per_page: int = BULK_PER_PAGE, **filters: Any):
-        """Every page of customers matching `filters`, in order, up to 4 fetched at once."""
-        return iter_pages(
-            lambda number: self.list_customers(**filters, page=number, per_page=per_page)
-        )
-
     def iter_booking_pages(self, *, per_page: int = BULK_PER_PAGE, **filters: Any):
         """Every page of bookings matching `filters`, in order, up to 4 fetched at once."""
         return iter_pages(
@@ -387,18 +430,72 @@ class CachedLatePoint(ReadCache):
             self._bump(f"customer:{_id(customer_id)}", "customers")
 
     def update_booking(self, booking_id: int, changes: Mapping[str, Any]) -> Booking:
-        owners: set[int] = set()
-        known = cache.get(self._owner_key(_id(booking_id)))
-        if known is not None:
-            owners.add(known)
         moved_to = changes.get("customer_id") if isinstance(changes, Mapping) else None
-        if moved_to is not None:
-            owners.add(_id(moved_to))
+        return self._write_booking(
+            booking_id, lambda: self.client.update_booking(booking_id, changes), moved_to
+        )
+
+    def reschedule_booking(
+        self,
+        booking_id: int,
+        *,
+        start_date: date | None = None,
+        start_time: time_of_day | str | None = None,
+        agent_id: int | None = None,
+        service_id: int | None = None,
+        location_id: int | None = None,
+        duration: int | None = None,
+        send_notification: bool | None = None,
+    ) -> Booking:
+        """Move a booking (see LatePointClient.reschedule_booking); SlotUnavailable when the
+        new time is taken."""
+        return self._write_booking(
+            booking_id,
+            lambda: self.client.reschedule_booking(
+                booking_id,
+                start_date=start_date,
+                start_time=start_time,
+                agent_id=agent_id,
+                service_id=service_id,
+                location_id=location_id,
+                duration=duration,
+                send_notification=send_notification,
+            ),
+        )
+
+    def delete_booking(self, booking_id: int, *, force: bool = False) -> None:
+        self._write_booking(booking_id, lambda: self.client.delete_booking(booking_id, force=force))
+
+    def create_booking(self, **fields: Any) -> Booking:
+        """A new booking (arguments as LatePointClient.create_booking); SlotUnavailable when
+        the time is taken. Booking lists, availability and the customer lists (a customer may
+        have been created) are refreshed, even when the answer was lost."""
+        owners: set[Any] = set()
+        if fields.get("customer_id") is not None:
+            owners.add(_id(fields["customer_id"]))
         try:
-            booking = self.client.update_booking(booking_id, changes)
+            booking = self.client.create_booking(**fields)
             if booking.customer and booking.customer.id is not None:
                 owners.add(booking.customer.id)
             return booking
+        finally:
+            self._bump("bookings", "customers", *(f"customer:{owner}" for owner in owners))
+
+    def _write_booking(self, booking_id: int, call: Any, moved_to: Any = None) -> Any:
+        """Run a write to one booking, then invalidate it, the booking lists (availability
+        too), the customer lists and its customer's entries (known from an earlier read, the
+        answer, or `moved_to`), even when the answer was lost."""
+        owners: set[Any] = set()
+        known = cache.get(self._owner_key(_id(booking_id)))
+        if known is not None:
+            owners.add(known)
+        if moved_to is not None:
+            owners.add(_id(moved_to))
+        try:
+            result = call()
+            if isinstance(result, Booking) and result.customer and result.customer.id is not None:
+                owners.add(result.customer.id)
+            return result
         finally:
             # A customer's profile shows their bookings and stats; lists show both.
             self._bump(

@@ -4,14 +4,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from bookings import calendar_views
 from frontoffice import views
 
 urlpatterns = [
     path("", include("bookings.today_urls")),
+    path("calendar/", calendar_views.day_calendar, name="calendar"),
     path("customers/", include("customers.urls")),
     path("bookings/", include("bookings.urls")),
     path("stats/", include("stats.urls")),
     path("audit/", include("frontoffice.audit_urls")),
+    path("exports/", include("frontoffice.export_urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,11 +1,14 @@
 """A local, read-only copy of LatePoint's bookings, for stats and exports (never for a desk).
 
 `BookingRecord` holds the fields the stats need; `SyncSegment` says which days have been read
-from LatePoint and when; `SyncState` holds what the sync learnt about the whole history.
+from LatePoint and when; `SyncState` holds what the sync learnt about the whole history, the
+agents, services and locations lists, and how far the copy of customers' creation days
+(`CustomerRecord`, for the stats' new-customer counts) has got.
 """
 
 from __future__ import annotations
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -33,7 +36,21 @@ class BookingRecord(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["start_date", "status"]),
+            # Every column the stats aggregate or filter on: a period's figures are read from
+            # the index alone, never from the rows.
+            models.Index(
+                fields=[
+                    "start_date",
+                    "status",
+                    "customer_id",
+                    "price_cents",
+                    "service_id",
+                    "agent_id",
+                    "location_id",
+                    "service_name",
+                ],
+                name="history_booking_stats_idx",
+            ),
             models.Index(fields=["customer_id", "start_date"]),
         ]
 
@@ -67,6 +84,27 @@ class SyncState(models.Model):
     bounds_checked_at = models.DateTimeField(null=True)
     last_pass_at = models.DateTimeField(null=True)
     last_error = models.TextField(blank=True)
+    # The agents, services and locations lists as last read ({"agents": [...], ...}).
+    reference = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    reference_read_at = models.DateTimeField(null=True)
+    # The customers' creation days: every customer read whole (the last walk that finished),
+    # a walk under way (so that one stopped by the budget resumes at its next page), and the
+    # customers created lately read again.
+    customers_walked_at = models.DateTimeField(null=True)
+    customers_walk_started_at = models.DateTimeField(null=True)
+    customers_next_page = models.IntegerField(default=1)
+    customers_checked_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"history {self.earliest}..{self.latest}"
+
+
+class CustomerRecord(models.Model):
+    """A LatePoint customer's creation day, as last read (the stats count new customers)."""
+
+    id = models.BigIntegerField(primary_key=True)  # LatePoint's customer id
+    created_on = models.DateField(null=True, db_index=True)  # in the site's time zone
+    synced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Customer #{self.id} (created {self.created_on})"

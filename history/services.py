@@ -1,14 +1,39 @@
-"""What the local booking history covers, and how fresh it is, for the screens that read it."""
+"""What the local booking history covers, and how fresh it is, for the screens that read it;
+its copies of the reference lists and of the customers' creation days."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from history.models import SyncSegment, SyncState
+from frontoffice.reference import ReferenceData
+from history.models import CustomerRecord, SyncSegment, SyncState
+from latepoint.models import Agent, Location, Service
+
+#: Changes whenever what the copy holds changes (stats.services keys its figures by it).
+VERSION_KEY = "history:version"
+
+
+def history_version() -> str:
+    """The copy's current version: figures computed from it may be reused while it holds."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or ""
+    return version
+
+
+def history_changed() -> None:
+    """Called after every write to the copy: a new, never used version (not a counter, so
+    that two writers at once never leave the version of figures computed between them)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 @dataclass(frozen=True)
@@ -70,3 +95,65 @@ def history_coverage(*, start: date, end: date) -> Coverage:
         ):
             cover(segment.start, segment.end, segment.walked_at)
     return Coverage(start, end, days, len(covered), oldest)
+
+
+def whole_history_covered() -> bool:
+    """Whether the copy holds every booking LatePoint has (lifetime figures can be read here)."""
+    state = SyncState.objects.order_by("pk").first()
+    if state is None or state.bounds_checked_at is None:
+        return False
+    if state.earliest is None:
+        return True
+    return history_coverage(start=state.earliest, end=state.latest or state.earliest).complete
+
+
+# --- the reference lists ------------------------------------------------------------------------
+
+_REFERENCE_TYPES = {"agents": Agent, "services": Service, "locations": Location}
+
+
+def reference_rows(reference: ReferenceData) -> dict[str, list[dict]]:
+    """The lists as stored in `SyncState.reference`."""
+    return {name: [asdict(item) for item in getattr(reference, name)] for name in _REFERENCE_TYPES}
+
+
+def reference_copy() -> ReferenceData | None:
+    """The agents, services and locations as the sync last read them, sorted as
+    frontoffice.reference sorts them; None when not read within HISTORY_OLDER_SECONDS (the
+    worker stopped, say) or unreadable."""
+    state = SyncState.objects.order_by("pk").first()
+    if state is None or state.reference_read_at is None:
+        return None
+    max_age = timedelta(seconds=int(getattr(settings, "HISTORY_OLDER_SECONDS", 24 * 3600)))
+    if timezone.now() - state.reference_read_at > max_age:
+        return None
+    try:
+        lists = {
+            name: [kind(**row) for row in state.reference.get(name, [])]
+            for name, kind in _REFERENCE_TYPES.items()
+        }
+        lists["services"] = [
+            s if s.price is None else Service(**{**asdict(s), "price": Decimal(str(s.price))})
+            for s in lists["services"]
+        ]
+    except (TypeError, ValueError, InvalidOperation, AttributeError):
+        return None  # stored by another version of the front office: read them live
+    return ReferenceData(
+        agents=sorted(lists["agents"], key=lambda a: a.display_name.casefold()),
+        services=sorted(lists["services"], key=lambda s: s.name.casefold()),
+        locations=sorted(lists["locations"], key=lambda loc: loc.name.casefold()),
+    )
+
+
+# --- the customers' creation days ---------------------------------------------------------------
+
+
+def customers_copied() -> bool:
+    """Whether every customer has been read at least once (new-customer counts are local)."""
+    state = SyncState.objects.order_by("pk").first()
+    return state is not None and state.customers_walked_at is not None
+
+
+def new_customers(*, start: date, end: date) -> int:
+    """Customers created from start to end (both included, the site's days), from the copy."""
+    return CustomerRecord.objects.filter(created_on__range=(start, end)).count()

@@ -5,19 +5,31 @@ LatePoint's `GET /bookings` cannot say what changed since a moment, so the sync 
 - History is cut into weeks (`SyncSegment`, Monday to Sunday by start date) between the first
   and the last booking LatePoint has (two one-row calls, `bounds`).
 - A pass reads, in this order: the bounds when they are older than the recent window's period;
-  the recent window (the last HISTORY_RECENT_DAYS days and everything ahead) when older than
-  HISTORY_RECENT_SECONDS; weeks never read, newest first; then older weeks last read more than
-  HISTORY_OLDER_SECONDS ago, longest ago first.
+  weeks never read, those of the recent window (the last HISTORY_RECENT_DAYS days and
+  everything ahead) first; then the week most overdue: one of the recent window is due again
+  HISTORY_RECENT_SECONDS after it was read, an older one HISTORY_OLDER_SECONDS after, and the
+  one read longest ago counted in its own interval goes first (so at a volume where the sync's
+  share cannot read the recent window that often, every week still gets its turn).
 - A week is read page by page (100 a page, by id) and each page is written at once; a walk
   stopped by the budget resumes at its next page. When a week has been read whole, a booking
   still dated in it but not seen in this walk (deleted, or moved to a day not read yet) is
   dropped: the walk of its new week brings it back.
-- Every call goes through `api()` (so the key's budget applies) inside
-  `frontoffice.budget.background()`, so it takes only what the desks leave, paced, and also
-  takes a place in the sync's own share: two thirds of the background budget (the risk badges
-  keep the rest), and never more than a third of the key's rate in any minute.
+- Every call goes through the front office's client (so the key's budget applies; not its read
+  cache, since what the sync reads is kept here) inside `frontoffice.budget.background()`, so
+  it takes only what the desks leave, paced, and also takes a place in the sync's own share:
+  two thirds of the background budget (the risk badges keep the rest), and never more than a
+  third of the key's rate in any minute.
 - A status change made through the front office is written here at once (`booking_record`), and
   a walk that read the booking before that write does not undo it.
+- A full pass (not limited to some weeks) also keeps what the stats need besides bookings: the
+  agents, services and locations lists (read again when older than
+  LATEPOINT_CACHE_TTL_REFERENCE), and every customer's creation day (`CustomerRecord`): all
+  customers, 100 a page, once the weeks never read are, then again every HISTORY_OLDER_SECONDS
+  (in turn with the weeks, as overdue as they are; a walk stopped by the budget resumes at its
+  next page), and the customers created since the day before the last read every
+  HISTORY_RECENT_SECONDS.
+- Every write to the copy changes its version (`history.services.history_changed`), which the
+  stats key their figures by.
 """
 
 from __future__ import annotations
@@ -33,14 +45,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from frontoffice import budget
-from frontoffice.upstream import api
-from history.models import BookingRecord, SyncSegment, SyncState
+from frontoffice.reference import ReferenceData
+from frontoffice.upstream import get_client
+from history.models import BookingRecord, CustomerRecord, SyncSegment, SyncState
+from history.services import history_changed, reference_rows
 from latepoint.errors import BudgetExhausted, LatePointError
-from latepoint.models import Booking
+from latepoint.models import Booking, Customer
 
 logger = logging.getLogger("frontoffice")
 
@@ -60,6 +73,10 @@ def recent_seconds() -> int:
 
 def older_seconds() -> int:
     return int(getattr(settings, "HISTORY_OLDER_SECONDS", 24 * 3600))
+
+
+def reference_seconds() -> int:
+    return int(getattr(settings, "LATEPOINT_CACHE_TTL_REFERENCE", 900))
 
 
 def share_limit() -> int:
@@ -139,10 +156,12 @@ def booking_record(booking: Booking) -> None:
         if booking.payment_status:
             fields["payment_status"] = fields["payment_status"]
         BookingRecord.objects.filter(id=booking_id).update(**fields, synced_at=now, written_at=now)
+        history_changed()
         return
     BookingRecord.objects.update_or_create(
         id=booking_id, defaults={**fields, "synced_at": now, "written_at": now}
     )
+    history_changed()
 
 
 def _store_page(bookings: Iterable[Booking], *, read_at: datetime) -> int:
@@ -168,6 +187,7 @@ def _store_page(bookings: Iterable[Booking], *, read_at: datetime) -> int:
         )
         # Seen in this walk all the same (so the end of the walk keeps them).
         BookingRecord.objects.filter(id__in=newer).update(synced_at=read_at)
+    history_changed()
     return len(rows)
 
 
@@ -180,8 +200,8 @@ _wait_until: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-def _list_bookings(**arguments):
-    """One `GET /bookings`, background priority, within the sync's share of the key.
+def _call(fetch):
+    """One call, background priority, within the sync's share of the key.
 
     Background calls are paced: one refused for now is sent when a place frees up, if the
     pass may still wait that long; else BudgetExhausted stops the pass.
@@ -193,13 +213,20 @@ def _list_bookings(**arguments):
                 budget.take_share(SHARE_NAME, share_limit())
                 holds_share = True
             with budget.background():
-                return api().list_bookings(fresh=True, **arguments)
+                return fetch()
         except BudgetExhausted as exc:
             pause = float(exc.retry_after or 1)
             until = _wait_until.get()
             if until is None or time.monotonic() + pause >= until:
                 raise
             time.sleep(pause)
+
+
+def _list_bookings(**arguments):
+    """One `GET /bookings` (see `_call`), past the read cache: what it reads is in the copy
+    (kept in the cache too, the pages of a first copy would be some 260 MB at 10,000
+    customers)."""
+    return _call(lambda: get_client().list_bookings(**arguments))
 
 
 def refresh_bounds(state: SyncState) -> None:
@@ -268,6 +295,107 @@ def walk_segment(segment: SyncSegment) -> int:
         segment.walk_started_at = None
         segment.next_page = 1
         segment.save(update_fields=["bookings", "walked_at", "walk_started_at", "next_page"])
+    history_changed()
+    return pages
+
+
+# --- what else the stats read ---------------------------------------------------------------------
+
+
+def refresh_reference(state: SyncState) -> None:
+    """The agents, services and locations lists (three calls)."""
+    client = get_client()
+    reference = ReferenceData(
+        agents=_call(client.list_agents),
+        services=_call(client.list_services),
+        locations=_call(client.list_locations),
+    )
+    state.reference = reference_rows(reference)
+    state.reference_read_at = timezone.now()
+    state.save(update_fields=["reference", "reference_read_at"])
+
+
+def _store_customers(customers: Iterable[Customer], *, read_at: datetime) -> None:
+    zone = timezone.get_current_timezone()
+    records = [
+        CustomerRecord(
+            id=int(c.id),
+            created_on=c.created_at.astimezone(zone).date() if c.created_at else None,
+            synced_at=read_at,
+        )
+        for c in customers
+    ]
+    if records:
+        CustomerRecord.objects.bulk_create(
+            records,
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["created_on", "synced_at"],
+        )
+
+
+def walk_customers(state: SyncState) -> int:
+    """Read every customer (resuming a walk stopped midway); returns the pages read now.
+
+    Newest first, as LatePoint lists them: a customer created meanwhile moves the rest one
+    place on, so a page is at worst read again in part, and a walk may resume for as long
+    as a day (at 10,000 customers it is 100 pages, over many passes on a busy key)."""
+    now = timezone.now()
+    resumable = (
+        state.customers_walk_started_at is not None
+        and (now - state.customers_walk_started_at).total_seconds() < older_seconds()
+    )
+    if not resumable:
+        state.customers_walk_started_at = now
+        state.customers_next_page = 1
+        state.save(update_fields=["customers_walk_started_at", "customers_next_page"])
+    client = get_client()
+    pages = 0
+    while True:
+        read_at = timezone.now()
+        number = state.customers_next_page
+        page = _call(lambda n=number: client.list_customers(page=n, per_page=PER_PAGE))
+        pages += 1
+        _store_customers(page.items, read_at=read_at)
+        if not page.has_next:
+            break
+        state.customers_next_page += 1
+        state.save(update_fields=["customers_next_page"])
+    with transaction.atomic():
+        # Not seen in this walk: deleted from LatePoint.
+        CustomerRecord.objects.filter(synced_at__lt=state.customers_walk_started_at).delete()
+        state.customers_walked_at = state.customers_walk_started_at
+        state.customers_checked_at = state.customers_walk_started_at
+        state.customers_walk_started_at = None
+        state.customers_next_page = 1
+        state.save(
+            update_fields=[
+                "customers_walked_at",
+                "customers_checked_at",
+                "customers_walk_started_at",
+                "customers_next_page",
+            ]
+        )
+    return pages
+
+
+def read_new_customers(state: SyncState) -> int:
+    """The customers created since the day before the last read; returns the pages read."""
+    started = timezone.now()
+    since = timezone.localtime(state.customers_checked_at).date() - timedelta(days=1)
+    client = get_client()
+    pages, number = 0, 1
+    while True:
+        page = _call(
+            lambda n=number: client.list_customers(created_after=since, page=n, per_page=PER_PAGE)
+        )
+        pages += 1
+        _store_customers(page.items, read_at=timezone.now())
+        if not page.has_next:
+            break
+        number += 1
+    state.customers_checked_at = started
+    state.save(update_fields=["customers_checked_at"])
     return pages
 
 
@@ -284,25 +412,60 @@ def _recent_from() -> date:
 
 
 def next_segment(
-    *, within: tuple[date, date] | None = None, done: Iterable[int] = ()
+    *, within: tuple[date, date] | None = None, done: Iterable[int] = (), older: bool = True
 ) -> SyncSegment | None:
-    """What to read next: the recent window when due, weeks never read, then the stalest
-    (none of the `done` ones: a pass reads a week once)."""
-    now = timezone.now()
+    """What to read next: weeks never read (the recent window's first, oldest first; then the
+    others, newest first); then, with `older`, the week most overdue (`most_overdue`). None of
+    the `done` ones: a pass reads a week once."""
+    segments = _segments(within, done)
+    found = (
+        segments.filter(walked_at__isnull=True, end__gte=_recent_from()).order_by("start").first()
+        or segments.filter(walked_at__isnull=True).order_by("-start").first()
+    )
+    if found is None and older:
+        found, _ = most_overdue(within=within, done=done)
+    return found
+
+
+def _segments(within: tuple[date, date] | None, done: Iterable[int]):
     segments = SyncSegment.objects.exclude(pk__in=list(done))
     if within is not None:
         segments = segments.filter(end__gte=within[0], start__lte=within[1])
-    recent_due = Q(walked_at__isnull=True) | Q(
-        walked_at__lt=now - timedelta(seconds=recent_seconds())
-    )
-    found = (
-        segments.filter(recent_due, end__gte=_recent_from()).order_by("start").first()
-        or segments.filter(walked_at__isnull=True).order_by("-start").first()
-        or segments.filter(walked_at__lt=now - timedelta(seconds=older_seconds()))
-        .order_by("walked_at", "-start")
-        .first()
-    )
-    return found
+    return segments
+
+
+def overdue(read_at: datetime | None, interval: int, *, now: datetime) -> float:
+    """How many of its intervals ago something was read: due from 1 on (never read: inf)."""
+    if read_at is None or interval <= 0:
+        return math.inf
+    return (now - read_at).total_seconds() / interval
+
+
+def most_overdue(
+    *, within: tuple[date, date] | None = None, done: Iterable[int] = ()
+) -> tuple[SyncSegment | None, float]:
+    """The week read longest ago counted in its own interval, with that count (None, 0 when
+    none is due): a week of the recent window is due HISTORY_RECENT_SECONDS after it was
+    read, an older week HISTORY_OLDER_SECONDS after. When the sync's share cannot read the
+    recent window again that often (a busy business on a 60/min key), older weeks and the
+    customers still get their turn, each less often, instead of waiting for ever."""
+    now = timezone.now()
+    recent_from = _recent_from()
+    best, best_key = None, None
+    for segment in _segments(within, done).filter(walked_at__isnull=False):
+        recent = segment.end >= recent_from
+        interval = recent_seconds() if recent else older_seconds()
+        count = overdue(segment.walked_at, interval, now=now)
+        if count < 1:
+            continue
+        key = (-count, not recent, segment.start)
+        if best_key is None or key < best_key:
+            best, best_key = segment, key
+    return best, (-best_key[0] if best_key else 0.0)
+
+
+def _older_than(moment: datetime | None, seconds: int) -> bool:
+    return moment is None or (timezone.now() - moment).total_seconds() >= seconds
 
 
 @dataclass
@@ -329,7 +492,8 @@ def sync_pass(
 
     A call the budget refuses is tried again when a place frees up if `wait` and the time
     allows; otherwise the pass stops there, and the next one carries on where it stopped.
-    `within` limits the pass to the weeks that meet that range (tests, operators).
+    `within` limits the pass to the weeks that meet that range (tests, operators), and leaves
+    the reference lists and the customers alone.
     """
     started = time.monotonic()
     result = PassResult()
@@ -353,20 +517,38 @@ def sync_pass(
 
 
 def _run(state, result: PassResult, done: set[int], within, time_left) -> None:
+    full = within is None
+    customers_read = False  # once a pass at most, like a week
     while time_left() > 0:
         try:
-            bounds_age = (
-                None
-                if state.bounds_checked_at is None
-                else (timezone.now() - state.bounds_checked_at).total_seconds()
-            )
-            due = bounds_age is None or bounds_age >= recent_seconds()
+            due = _older_than(state.bounds_checked_at, recent_seconds())
             if due and not result.bounds_checked:  # once a pass at most
                 refresh_bounds(state)
                 result.bounds_checked = True
                 result.pages += 2
                 continue
-            segment = next_segment(within=within, done=done)
+            if full and _older_than(state.reference_read_at, reference_seconds()):
+                refresh_reference(state)
+                result.pages += 3
+                continue
+            if (
+                full
+                and not customers_read
+                and state.customers_walked_at is not None
+                and _older_than(state.customers_checked_at, recent_seconds())
+            ):
+                result.pages += read_new_customers(state)
+                customers_read = True
+                continue
+            # Weeks never read first; then whichever is most overdue, the customers included.
+            segment = next_segment(within=within, done=done, older=False)
+            if segment is None:
+                segment, count = most_overdue(within=within, done=done)
+                customers = overdue(state.customers_walked_at, older_seconds(), now=timezone.now())
+                if full and not customers_read and customers >= max(count, 1):
+                    result.pages += walk_customers(state)
+                    customers_read = True
+                    continue
             if segment is None:
                 break
             result.pages += walk_segment(segment)

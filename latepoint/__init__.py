@@ -1,6 +1,6 @@
 """A typed client for the LatePoint API Extension's REST API. No Django in this package."""
 
-from latepoint.client import CallRecord, LatePointClient
+from latepoint.client import ANY_AGENT, CallRecord, LatePointClient
 from latepoint.errors import (
     APIConnectionError,
     APIError,
@@ -13,6 +13,7 @@ from latepoint.errors import (
     NotFound,
     RateLimited,
     ServerError,
+    SlotUnavailable,
     Unauthorized,
 )
 from latepoint.models import (
@@ -31,10 +32,12 @@ from latepoint.models import (
     Page,
     Service,
     ServiceExtra,
+    Slot,
     Transaction,
 )
 
 __all__ = [
+    "ANY_AGENT",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
@@ -63,6 +66,8 @@ __all__ = [
     "ServerError",
     "Service",
     "ServiceExtra",
+    "Slot",
+    "SlotUnavailable",
     "Transaction",
     "Unauthorized",
 ]

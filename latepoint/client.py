@@ -8,14 +8,48 @@ the timeouts, the retry policy and the hooks. Payloads are turned into the typed
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from latepoint import envelope, parsing
-from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service
+from latepoint.errors import Conflict, SlotUnavailable
+from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service, Slot
 from latepoint.transport import CallRecord, Transport, _path_id
 
-__all__ = ["CallRecord", "LatePointClient"]
+__all__ = ["ANY_AGENT", "CallRecord", "LatePointClient"]
+
+#: agent_id for "the first free agent" (LatePoint also reads "-1").
+ANY_AGENT = "any"
+
+
+def _hhmm(value: time | str) -> str:
+    """A start time as LatePoint wants it: HH:MM, 24 hours."""
+    return value.strftime("%H:%M") if isinstance(value, time) else str(value).strip()
+
+
+def _booking_payload(body: Any) -> Any:
+    """A written booking: `data`, `data.booking` or the bare object (S1, S4, S7)."""
+    payload = envelope.unwrap(body)
+    if (
+        isinstance(payload, Mapping)
+        and isinstance(payload.get("booking"), Mapping)
+        and "id" not in payload
+        and "booking_id" not in payload
+    ):
+        payload = payload["booking"]
+    return payload
+
+
+def _slot_error(exc: Conflict) -> Conflict:
+    """A 409 on a booking write that is not about an email is the slot being taken."""
+    if isinstance(exc, SlotUnavailable):
+        return exc
+    text = f"{exc.code} {exc.message} {' '.join(exc.field_errors.values())}".lower()
+    if "email" in text:
+        return exc
+    return SlotUnavailable(
+        status=exc.status, code=exc.code, message=exc.message, field_errors=exc.field_errors
+    )
 
 
 class LatePointClient(Transport):
@@ -156,6 +190,126 @@ class LatePointClient(Transport):
         if isinstance(payload, Mapping) and "id" not in payload:
             payload = {**payload, "id": bid}
         return self._parse(parsing.parse_booking, payload, self.tz)
+
+    def create_booking(
+        self,
+        *,
+        service_id: int,
+        agent_id: int | str,
+        start_date: date,
+        start_time: time | str,
+        customer_id: int | None = None,
+        customer: Mapping[str, Any] | None = None,
+        location_id: int | None = None,
+        duration: int | None = None,
+        price: Any = None,
+        status: str | None = None,
+        notes: str | None = None,
+        send_confirmation: bool | None = None,
+    ) -> Booking:
+        """POST /bookings. Never retried.
+
+        `agent_id` may be ANY_AGENT ("any") for the first free agent. The customer is
+        `customer_id`, or `customer` ({first_name, last_name, email, phone}) to find by email
+        or create. Unset fields take LatePoint's defaults (pending, the service's duration and
+        price, the default location, a confirmation sent). A taken time is SlotUnavailable;
+        invalid fields are InvalidRequest with `field_errors` (`customer.email`, ...).
+        """
+        fields: dict[str, Any] = {
+            "service_id": service_id,
+            "agent_id": agent_id,
+            "start_date": start_date,
+            "start_time": _hhmm(start_time),
+            "customer_id": customer_id,
+            "customer": dict(customer) if customer is not None and customer_id is None else None,
+            "location_id": location_id,
+            "duration": duration,
+            "price": price,
+            "status": status,
+            "notes": notes,
+            "send_confirmation": send_confirmation,
+        }
+        try:
+            body = self._request(
+                "POST", "/bookings", body={k: v for k, v in fields.items() if v is not None}
+            )
+        except Conflict as exc:
+            raise _slot_error(exc) from None
+        return self._parse(parsing.parse_booking, _booking_payload(body), self.tz)
+
+    def reschedule_booking(
+        self,
+        booking_id: int,
+        *,
+        start_date: date | None = None,
+        start_time: time | str | None = None,
+        agent_id: int | None = None,
+        service_id: int | None = None,
+        location_id: int | None = None,
+        duration: int | None = None,
+        send_notification: bool | None = None,
+    ) -> Booking:
+        """PUT /bookings/{id} with only the given scheduling fields; LatePoint checks that
+        the new time is free (the booking's own time never counts against it). Never retried.
+        A taken time is SlotUnavailable; a past date is InvalidRequest."""
+        changes: dict[str, Any] = {
+            "start_date": start_date,
+            "start_time": _hhmm(start_time) if start_time is not None else None,
+            "agent_id": agent_id,
+            "service_id": service_id,
+            "location_id": location_id,
+            "duration": duration,
+            "send_notification": send_notification,
+        }
+        changes = {key: value for key, value in changes.items() if value is not None}
+        if not changes.keys() - {"send_notification"}:
+            raise ValueError("reschedule_booking needs something to change")
+        try:
+            return self.update_booking(booking_id, changes)
+        except Conflict as exc:
+            raise _slot_error(exc) from None
+
+    def delete_booking(self, booking_id: int, *, force: bool = False) -> None:
+        """DELETE /bookings/{id}. Never retried. Approved and completed bookings need
+        `force=True` (without it: InvalidRequest)."""
+        bid = _path_id(booking_id, "booking")
+        self._request("DELETE", f"/bookings/{bid}", params={"force": True if force else None})
+
+    # --- availability --------------------------------------------------------------------
+    def get_availability(
+        self, service_id: int, agent_id: int, date: date, duration: int | None = None
+    ) -> list[Slot]:
+        """GET /availability: the agent's free start times on that day, in order."""
+        params = {
+            "service_id": service_id,
+            "agent_id": agent_id,
+            "date": date,
+            "duration": duration,
+        }
+        body = self._request("GET", "/availability", params=params)
+        return self._parse(
+            parsing.parse_slots, envelope.unwrap(body), date, self.tz, duration=duration
+        )
+
+    def find_available_agents(
+        self,
+        service_id: int | None = None,
+        date: date | None = None,
+        start_time: time | str | None = None,
+        location_id: int | None = None,
+        duration: int | None = None,
+    ) -> list[Agent]:
+        """GET /agents/availability: the active agents free from `start_time` on `date` (give
+        both, or neither for every active agent)."""
+        params = {
+            "service_id": service_id,
+            "date": date,
+            "start_time": _hhmm(start_time) if start_time is not None else None,
+            "location_id": location_id,
+            "duration": duration,
+        }
+        body = self._request("GET", "/agents/availability", params=params)
+        return self._parse(parsing.parse_available_agents, envelope.unwrap(body))
 
     # --- reference data (every page fetched, per_page=100) ------------------------------
     def list_agents(self) -> list[Agent]:

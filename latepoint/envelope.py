@@ -121,7 +121,7 @@ def error_from_body(status: int, body: Any, *, retry_after: float | None = None)
         # An error inside a 2xx: take the status it claims if it is one, else call it a 400.
         claimed = soft(convert.to_int, data_obj.get("status"), name="data.status")
         status = claimed if claimed and claimed >= 400 else 400
-    cls = error_class_for(status)
+    cls = error_class_for(status, code)
     kwargs = {"status": status, "code": code, "message": message, "field_errors": field_errors}
     if cls is RateLimited:
         if retry_after is None:

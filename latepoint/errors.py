@@ -103,6 +103,16 @@ class Conflict(APIError):
     user_message = "That conflicts with a record that already exists."
 
 
+class SlotUnavailable(Conflict):
+    """The booking's time is not free (taken meanwhile, or outside the agent's hours)."""
+
+    user_message = "That time is not available any more. Choose another time."
+
+    @property
+    def is_duplicate_email(self) -> bool:
+        return False
+
+
 class RateLimited(APIError):
     """429: too many requests for the key's limits."""
 
@@ -149,7 +159,24 @@ STATUS_ERRORS: dict[int, type[APIError]] = {
 }
 
 
-def error_class_for(status: int) -> type[APIError]:
+#: Error codes that say a booking's time is not free, whatever 4xx status carries them.
+SLOT_CODES = frozenset(
+    {
+        "slot_unavailable",
+        "slot_not_available",
+        "time_slot_unavailable",
+        "time_slot_not_available",
+        "timeslot_not_available",
+        "booking_slot_unavailable",
+        "booking_conflict",
+        "not_available_slot",
+    }
+)
+
+
+def error_class_for(status: int, code: str = "") -> type[APIError]:
+    if 400 <= status < 500 and code.strip().lower() in SLOT_CODES:
+        return SlotUnavailable
     if status in STATUS_ERRORS:
         return STATUS_ERRORS[status]
     if status >= 500:

@@ -7,7 +7,7 @@ never leave the package: the rest of the app sees only these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -167,6 +167,22 @@ class Booking:
     manage_booking_for_customer: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A free start time from GET /availability, aware in the site's timezone."""
+
+    start: datetime
+    end: datetime | None = None  # None when the answer gave neither an end nor a duration
+
+    @property
+    def start_time(self) -> time:
+        return self.start.time()
+
+    @property
+    def end_time(self) -> time | None:
+        return self.end.time() if self.end else None
 
 
 @dataclass(frozen=True)

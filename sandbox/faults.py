@@ -15,6 +15,7 @@ import random
 import threading
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -45,6 +46,9 @@ class Faults:
     write_then_fail: int = 0
     # A write is answered with this status without being applied; reads are untouched; 0 = off.
     write_error: int = 0
+    # The sandbox's "now" (ISO 8601 with an offset), frozen; "" = the real clock. It decides
+    # which times are free today and what counts as past.
+    clock: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -96,6 +100,17 @@ def parse_status(value) -> int:
     return number
 
 
+def parse_clock(value) -> str:
+    """The real clock ("") or an ISO 8601 moment with its offset, as given."""
+    text = str(value or "").strip()
+    if text.lower() in ("", "off", "0"):
+        return ""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a clock needs its UTC offset, e.g. 2026-11-27T09:00:00-05:00")
+    return moment.isoformat()
+
+
 def parse_flag(value) -> bool:
     if isinstance(value, bool):
         return value
@@ -113,6 +128,7 @@ PARSERS = {
     "malformed_rate": parse_rate,
     "write_then_fail": parse_status,
     "write_error": parse_status,
+    "clock": parse_clock,
 }
 
 

@@ -44,6 +44,11 @@ class Service(models.Model):
     short_description = models.CharField(max_length=300, blank=True, default="")
     description = models.TextField(blank=True, null=True)
     duration = models.PositiveIntegerField(default=60)  # minutes
+    # Time kept free before and after each booking of the service, in minutes.
+    buffer_before = models.PositiveIntegerField(default=0)
+    buffer_after = models.PositiveIntegerField(default=0)
+    # The step between offered start times, in minutes; null: 15 (schedule.DEFAULT_STEP).
+    timeblock_interval = models.PositiveIntegerField(null=True, blank=True)
     price = models.DecimalField(max_digits=10, decimal_places=2)
     status = models.CharField(max_length=20, default="active")
     visibility = models.CharField(max_length=20, default="visible")
@@ -54,6 +59,24 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkPeriod(models.Model):
+    """One stretch of an agent's working hours on a week day (LatePoint's work_periods).
+
+    A day with two periods has a break between them; a week day without any is a day off.
+    """
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="work_periods")
+    week_day = models.PositiveSmallIntegerField()  # 1 = Monday ... 7 = Sunday
+    start_minute = models.PositiveIntegerField()  # site-local minutes since midnight
+    end_minute = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agent", "week_day"], name="work_period_day")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} day {self.week_day}: {self.start_minute}-{self.end_minute}"
 
 
 class Location(models.Model):
@@ -132,7 +155,10 @@ class Booking(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["customer", "start_at"], name="booking_customer_start")]
+        indexes = [
+            models.Index(fields=["customer", "start_at"], name="booking_customer_start"),
+            models.Index(fields=["agent", "start_at"], name="booking_agent_start"),
+        ]
 
     def __str__(self) -> str:
         return self.booking_code
@@ -162,6 +188,7 @@ class FaultConfig(models.Model):
     malformed_rate = models.FloatField(null=True)
     write_then_fail = models.IntegerField(null=True)
     write_error = models.IntegerField(null=True)
+    clock = models.CharField(max_length=40, null=True)
 
     def __str__(self) -> str:
         return "fault overrides"

@@ -1,8 +1,10 @@
 """Deterministic seed data: the same seed and the same day give the same database.
 
 Bookings are placed relative to today in the site's timezone (18 months back, 2 months
-ahead), with bookings today and tomorrow guaranteed. The first customers are fixed
-fixtures that tests can rely on (see sandbox/README.md).
+ahead), with bookings today and tomorrow guaranteed. Agents' working hours and services'
+buffers come from `sandbox.schedule` and use no randomness, so they leave the bookings as
+they were; seeded bookings ignore working hours (history is not always tidy). The first
+customers are fixed fixtures that tests can rely on (see sandbox/README.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from faker import Faker
 
+from sandbox import schedule
 from sandbox.models import (
     Agent,
     Booking,
@@ -30,6 +33,7 @@ from sandbox.models import (
     RateBucket,
     SeedInfo,
     Service,
+    WorkPeriod,
     local_text,
 )
 
@@ -262,6 +266,9 @@ class Seeder:
                 short_description=f"{name} ({minutes} minutes)",
                 description=None,
                 duration=minutes,
+                buffer_before=schedule.SERVICE_TIMING[i + 1][0],
+                buffer_after=schedule.SERVICE_TIMING[i + 1][1],
+                timeblock_interval=schedule.SERVICE_TIMING[i + 1][2],
                 price=Decimal(price),
                 order_number=i,
                 category_id=1 + i % 3,
@@ -273,6 +280,11 @@ class Seeder:
         Location.objects.bulk_create(
             Location(id=i + 1, name=name, full_address=addr, created_at=start, updated_at=start)
             for i, (name, addr) in enumerate(LOCATIONS)
+        )
+        WorkPeriod.objects.bulk_create(
+            WorkPeriod(agent_id=i + 1, week_day=day, start_minute=begin, end_minute=end)
+            for i in range(len(AGENTS))
+            for day, begin, end in schedule.work_periods(i + 1)
         )
         self.services = {s.pk: s for s in Service.objects.all()}
 
@@ -664,7 +676,7 @@ def insert_rows(model, rows: list[tuple]) -> None:
 
 
 def wipe() -> None:
-    for model in (Booking, Customer, Agent, Service, Location, SeedInfo, RateBucket):
+    for model in (Booking, Customer, WorkPeriod, Agent, Service, Location, SeedInfo, RateBucket):
         model.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM sqlite_sequence")

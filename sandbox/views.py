@@ -16,13 +16,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from sandbox import availability, booking_writes, shapes, stats
 from sandbox import faults as fault_switch
-from sandbox import shapes, stats
 from sandbox.models import Agent, Booking, Customer, FaultConfig, Location, Service
 from sandbox.responses import ApiProblem, e1, e3, json_response, p2, s1, s2, s3, s4, s6
 from sandbox.validation import (
     bool_param,
     choice_param,
+    clean_bool,
     customer_fields,
     date_param,
     int_param,
@@ -45,6 +46,9 @@ BOOKING_STATUS = {
     "no_show": "no_show",
 }
 PAYMENT_STATUS = {v: v for v in ("not_paid", "partially_paid", "paid", "refunded")}
+#: Statuses a booking can be deleted in without force=true.
+DELETABLE = ("pending", "cancelled")
+BULK_LIMIT = 50
 TRANSITIONS = {
     "pending": ("approved", "cancelled"),
     "approved": ("completed", "cancelled", "no_show"),
@@ -93,7 +97,9 @@ def read_json(request: HttpRequest) -> dict:
 
 
 def now() -> datetime:
-    return timezone.now()
+    """The current moment, or the frozen one of the `clock` fault."""
+    clock = fault_switch.effective_faults().clock
+    return datetime.fromisoformat(clock) if clock else timezone.now()
 
 
 def site_tz() -> ZoneInfo:
@@ -310,12 +316,91 @@ def customer_delete(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 def bookings(request: HttpRequest) -> HttpResponse:
-    if request.method != "GET":
+    if request.method not in ("GET", "POST"):
         return no_route(request)
     try:
+        if request.method == "POST":
+            return booking_create(request)
         return booking_list(request)
     except ApiProblem as problem:
         return problem.as_e1()
+
+
+def booking_create(request: HttpRequest) -> HttpResponse:
+    """POST /bookings: 201 with the booking as GET /bookings/{id} shows it (plus
+    `customer_created`); 400 invalid_request with `details`; 409 slot_unavailable."""
+    body = read_json(request)
+    moment = now()
+    new, errors = booking_writes.booking_fields(body, now=moment, default_status="pending")
+    if errors:
+        return e1(400, *booking_writes.INVALID, errors)
+    with transaction.atomic():
+        placed, created = booking_writes.place(new, moment)
+    data = shapes.booking_detail(_booking_or_none(placed.pk))
+    return s1({**data, "customer_created": created}, status=201)
+
+
+@allowed_methods("POST")
+def bookings_bulk(request: HttpRequest) -> HttpResponse:
+    """POST /bookings/bulk: up to 50 bookings, each created or reported as failed."""
+    try:
+        body = read_json(request)
+    except ApiProblem as problem:
+        return problem.as_e1()
+    items = body.get("bookings")
+    if not isinstance(items, list) or not items:
+        return e1(
+            400, *booking_writes.INVALID, {"bookings": "A list of 1 to 50 bookings is required"}
+        )
+    if len(items) > BULK_LIMIT:
+        return e1(
+            400, *booking_writes.INVALID, {"bookings": f"At most {BULK_LIMIT} bookings at once"}
+        )
+    if body.get("send_confirmation") is not None and clean_bool(body["send_confirmation"]) is None:
+        return e1(
+            400,
+            *booking_writes.INVALID,
+            {"send_confirmation": "send_confirmation must be true or false"},
+        )
+    moment = now()
+    failed: list[dict] = []
+    ready: list[tuple[int, booking_writes.NewBooking]] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            details = {"booking": "Each booking must be an object"}
+            failed.append(_bulk_failure(index, *booking_writes.INVALID, details))
+            continue
+        new, errors = booking_writes.booking_fields(item, now=moment, default_status="approved")
+        if errors:
+            failed.append(_bulk_failure(index, *booking_writes.INVALID, errors))
+        else:
+            ready.append((index, new))
+    created_ids: list[int] = []
+    with transaction.atomic():
+        for index, new in ready:
+            try:
+                with transaction.atomic():
+                    placed, _created = booking_writes.place(new, moment)
+            except ApiProblem as problem:
+                failed.append(_bulk_failure(index, problem.code, problem.message, problem.details))
+            else:
+                created_ids.append(placed.pk)
+    failed.sort(key=lambda item: item["index"])
+    created = [shapes.booking_detail(_booking_or_none(pk)) for pk in created_ids]
+    return s6(
+        {
+            "created": created,
+            "failed": failed,
+            "summary": {"total": len(items), "created": len(created), "failed": len(failed)},
+        }
+    )
+
+
+def _bulk_failure(index: int, code: str, message: str, details: dict | None) -> dict:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return {"index": index, "error": error}
 
 
 def booking_list(request: HttpRequest) -> HttpResponse:
@@ -367,7 +452,7 @@ def _booking_or_none(booking_id: int) -> Booking | None:
 
 
 def booking(request: HttpRequest, booking_id: int) -> HttpResponse:
-    if request.method not in ("GET", "PUT"):
+    if request.method not in ("GET", "PUT", "DELETE"):
         return no_route(request)
     found = _booking_or_none(booking_id)
     if found is None:
@@ -375,9 +460,26 @@ def booking(request: HttpRequest, booking_id: int) -> HttpResponse:
     if request.method == "GET":
         return s6(shapes.booking_detail(found))
     try:
+        if request.method == "DELETE":
+            return booking_delete(request, found)
         return booking_update(request, found)
     except ApiProblem as problem:
         return problem.as_e1()
+
+
+def booking_delete(request: HttpRequest, b: Booking) -> HttpResponse:
+    """DELETE /bookings/{id}[?force=true]: pending and cancelled bookings go at once; the
+    others (approved, completed, no_show) only with force."""
+    force = bool_param(request.GET, "force")
+    if b.status not in DELETABLE and not force:
+        return e1(
+            400,
+            "force_required",
+            f"A booking with status {b.status} can only be deleted with force=true",
+            {"force": "Required for approved, completed and no_show bookings"},
+        )
+    b.delete()
+    return json_response({"success": True, "message": "Booking deleted successfully"})
 
 
 def _parse_price(value: Any) -> Decimal | None:
@@ -411,6 +513,7 @@ def booking_update(request: HttpRequest, b: Booking) -> HttpResponse:
     body = read_json(request)
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
+    forced_write = body.get("force") is True
 
     if "status" in body:
         target = BOOKING_STATUS.get(str(body["status"]).strip().lower())
@@ -496,22 +599,43 @@ def booking_update(request: HttpRequest, b: Booking) -> HttpResponse:
         except ValueError:
             errors["start_time"] = "Invalid time format, use HH:MM"
 
+    start = datetime.combine(new_day, new_time, tz)
+    moment = now()
+    if moved and not errors and start < availability.earliest(moment):
+        errors["start_time"] = "The start time has already passed"
     if errors:
         return e1(400, "invalid_request", "Invalid input data", errors)
 
-    for field, value in changes.items():
-        setattr(b, field, value)
-    if moved or duration != b.duration:
-        start = datetime.combine(new_day, new_time, tz)
-        end = start + timedelta(minutes=duration)
-        b.start_at = start.astimezone(ZoneInfo("UTC"))
-        b.end_at = end.astimezone(ZoneInfo("UTC"))
-        b.start_date = new_day
-        b.start_time = start.strftime("%H:%M")
-        b.end_time = end.strftime("%H:%M")
-        b.duration = duration
-    b.updated_at = now()
-    b.save()
+    agent = changes.get("agent", b.agent)
+    service = changes.get("service", b.service)
+    rescheduled = (
+        moved or duration != b.duration or agent.pk != b.agent_id or service.pk != b.service_id
+    )
+    with transaction.atomic():
+        # Checked in the write's own transaction, as POST /bookings does; the booking's own
+        # time never conflicts with itself. `force` (special permissions) skips the check.
+        holds = changes.get("status", b.status) in availability.HOLDING
+        if rescheduled and holds and start >= availability.earliest(moment) and not forced_write:
+            reason = availability.why_not(agent, service, start, duration, exclude=b.pk)
+            if reason is not None:
+                return e1(
+                    409,
+                    "slot_unavailable",
+                    "The selected time slot is not available",
+                    {"start_time": reason},
+                )
+        for field, value in changes.items():
+            setattr(b, field, value)
+        if moved or duration != b.duration:
+            end = start + timedelta(minutes=duration)
+            b.start_at = start.astimezone(ZoneInfo("UTC"))
+            b.end_at = end.astimezone(ZoneInfo("UTC"))
+            b.start_date = new_day
+            b.start_time = start.strftime("%H:%M")
+            b.end_time = end.strftime("%H:%M")
+            b.duration = duration
+        b.updated_at = moment
+        b.save()
     return s1(shapes.booking_detail(_booking_or_none(b.pk)))
 
 
@@ -555,6 +679,137 @@ def services(request: HttpRequest) -> HttpResponse:
 def locations(request: HttpRequest) -> HttpResponse:
     return _reference_list(
         request, Location.objects.all(), shapes.location_row, ("name", "full_address")
+    )
+
+
+# --- availability ----------------------------------------------------------------------------
+
+
+def _query_ref(q, name: str, model, label: str, errors: dict, *, required: bool):
+    raw = (q.get(name) or "").strip()
+    if not raw:
+        if required:
+            errors[name] = f"{name} is required"
+        return None
+    pk = booking_writes.id_value(raw)
+    if pk is None:
+        errors[name] = f"{name} must be an integer"
+        return None
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        errors[name] = f"{label} with ID {pk} was not found"
+    elif found.status != "active":
+        errors[name] = f"{label} with ID {pk} is not active"
+        return None
+    return found
+
+
+def _query_duration(q, errors: dict) -> int | None:
+    raw = (q.get("duration") or "").strip()
+    if not raw:
+        return None
+    value = booking_writes.parse_duration(raw)
+    if value is None:
+        errors["duration"] = "Duration must be a number of minutes (5-600)"
+    return value
+
+
+@allowed_methods("GET")
+def availability_view(request: HttpRequest) -> HttpResponse:
+    """GET /availability?service_id&agent_id&date[&duration]: the agent's free start times."""
+    q = request.GET
+    errors: dict[str, str] = {}
+    service = _query_ref(q, "service_id", Service, "Service", errors, required=True)
+    agent = _query_ref(q, "agent_id", Agent, "Agent", errors, required=True)
+    day = booking_writes.parse_date(q.get("date") or "")
+    if not q.get("date"):
+        errors["date"] = "date is required"
+    elif day is None:
+        errors["date"] = "Use the YYYY-MM-DD format"
+    duration = _query_duration(q, errors)
+    if errors:
+        return e1(400, "invalid_parameters", "Invalid query parameters", errors)
+    duration = duration or service.duration
+    slots = availability.free_slots(agent, service, day, duration, now())
+    return s6(
+        {
+            "date": day.isoformat(),
+            "service_id": service.pk,
+            "agent_id": agent.pk,
+            "duration": duration,
+            "interval": availability.step_of(service),
+            "timezone": settings.TIME_ZONE,
+            "available_slots": [
+                {"start_time": start.strftime("%H:%M"), "end_time": end.strftime("%H:%M")}
+                for start, end in slots
+            ],
+        }
+    )
+
+
+def _minutes_or_time(raw: str) -> time | None:
+    """start_time as HH:MM or as minutes since midnight ("870" is 14:30)."""
+    if raw.isdigit():
+        minute = int(raw)
+        return time(minute // 60, minute % 60) if minute < 24 * 60 else None
+    return booking_writes.parse_time(raw)
+
+
+@allowed_methods("GET")
+def agents_availability(request: HttpRequest) -> HttpResponse:
+    """GET /agents/availability: the active agents free for a booking at a date and time.
+
+    Every parameter is optional; `date` and `start_time` go together (one without the other
+    is 400 missing_parameters). Without them every active agent is listed. Errors are
+    WordPress-style (E3), as the page's own example."""
+    q = request.GET
+    errors: dict[str, str] = {}
+    location = _query_ref(q, "location_id", Location, "Location", errors, required=False)
+    service = _query_ref(q, "service_id", Service, "Service", errors, required=False)
+    raw_date, raw_time = (q.get("date") or "").strip(), (q.get("start_time") or "").strip()
+    if bool(raw_date) != bool(raw_time):
+        missing, given = ("start_time", "date") if raw_date else ("date", "start_time")
+        return e3(
+            400,
+            "missing_parameters",
+            "Required parameters: date, start_time",
+            details={missing: f"{missing} is required together with {given}"},
+        )
+    day = booking_writes.parse_date(raw_date) if raw_date else None
+    if raw_date and day is None:
+        errors["date"] = "Use the YYYY-MM-DD format"
+    start_time = _minutes_or_time(raw_time) if raw_time else None
+    if raw_time and start_time is None:
+        errors["start_time"] = "Use HH:MM or minutes since midnight"
+    duration = _query_duration(q, errors)
+    try:
+        limit = int_param(q, "limit", default=50)
+    except ApiProblem as problem:
+        errors.update(problem.details)
+        limit = 50
+    if errors:
+        return e3(400, "invalid_parameters", "Invalid query parameters", details=errors)
+    duration = duration or (service.duration if service else 60)
+    agents_qs = Agent.objects.filter(status="active").order_by("id")
+    start = end = None
+    if day is not None:
+        start = datetime.combine(day, start_time, site_tz())
+        end = start + timedelta(minutes=duration)
+        free = availability.free_agents(service, start, duration, now())
+    else:
+        free = list(agents_qs)
+    chosen = free[: min(limit, 100)]
+    return s6(
+        {
+            "agents": [shapes.agent_row(agent) for agent in chosen],
+            "total": len(chosen),
+            "date": day.isoformat() if day else None,
+            "start_time": start.strftime("%H:%M") if start else None,
+            "end_time": end.strftime("%H:%M") if end else None,
+            "duration": duration,
+            "service_id": service.pk if service else None,
+            "location_id": location.pk if location else None,
+        }
     )
 
 

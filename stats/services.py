@@ -19,11 +19,19 @@ Upstream cost of one dashboard (every read is cached by api()):
   + ceil(bookings in both periods / 100) pages of GET /bookings
   + 2 GET /customers (new customers, current and previous period; per_page=1, `total` only)
   + one GET /customers/{id}?include=stats per risk candidate (at most RISK_CANDIDATES).
+
+Each of these is read from the local history instead once it holds what it needs (the
+background sync, history/): the bookings of both periods, the reference lists, every customer's
+creation day, and, for the risk checks, every booking LatePoint has (lifetime figures). With
+all of it, a dashboard makes no call; its booking figures are kept in the cache under the
+history's version, so that a view seen again before the history changes is not computed again.
 """
 
 from __future__ import annotations
 
 import contextvars
+import dataclasses
+import hashlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,12 +39,20 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from frontoffice.reference import ReferenceData
 from frontoffice.risk import RiskLevel, assess_risk
 from frontoffice.upstream import api
-from history.services import Coverage, history_coverage
+from history.services import (
+    Coverage,
+    customers_copied,
+    history_coverage,
+    history_version,
+    new_customers,
+    whole_history_covered,
+)
 from latepoint.errors import NotFound
 from latepoint.models import Agent, Booking, CustomerStats, Location, Service
 from stats.figures import (
@@ -62,6 +78,9 @@ from stats.forms import Period, StatsQuery
 BOOKINGS_PER_PAGE = 100
 FETCH_WORKERS = 4  # concurrent upstream calls from one dashboard render
 RISK_CANDIDATES = 10  # each costs one GET /customers/{id} on a cold cache
+#: How long a view's figures computed from the history are kept (under the history's version,
+#: so never past a change of the history).
+HISTORY_FIGURES_TTL = 3600
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -150,8 +169,22 @@ def new_customers_count(*, period: Period) -> int:
     return page.total
 
 
-def customers_at_high_risk(candidates: list[tuple[int, int, str]], *, today: date) -> list[RiskRow]:
-    """The profile's risk rule on each candidate's lifetime stats (one cached call each)."""
+def new_customers_counts(periods: list[Period]) -> list[int]:
+    """`new_customers_count` of each period: from the history's copy of every customer's
+    creation day once it has one (no call), else the calls side by side."""
+    if customers_copied():
+        return [new_customers(start=period.start, end=period.end) for period in periods]
+    return _run_bounded(lambda period: new_customers_count(period=period), periods)
+
+
+def customers_at_high_risk(
+    candidates: list[tuple[int, int, str]],
+    *,
+    today: date,
+    lifetime: Callable[[list[int]], dict[int, CustomerStats]] | None = None,
+) -> list[RiskRow]:
+    """The profile's risk rule on each candidate's lifetime stats: one cached call each, or
+    all of them at once from `lifetime` (the local history, when it holds every booking)."""
 
     def fetch(cid: int):
         try:
@@ -159,19 +192,27 @@ def customers_at_high_risk(candidates: list[tuple[int, int, str]], *, today: dat
         except NotFound:
             return None  # deleted since it was booked
 
-    customers = _run_bounded(fetch, [cid for cid, _, _ in candidates])
+    ids = [cid for cid, _, _ in candidates]
+    if lifetime is not None:
+        known = lifetime(ids)
+        found = [(known[cid], None) for cid in ids]
+    else:
+        found = [
+            None if customer is None else (customer.stats or CustomerStats(), customer)
+            for customer in _run_bounded(fetch, ids)
+        ]
     rows = []
-    for (cid, no_shows, name), customer in zip(candidates, customers, strict=True):
-        if customer is None:
+    for (cid, no_shows, name), one in zip(candidates, found, strict=True):
+        if one is None:
             continue
-        stats = customer.stats or CustomerStats()
+        stats, customer = one
         risk = assess_risk(stats, today=today, customer=customer)
         if risk.level != RiskLevel.HIGH:
             continue
         rows.append(
             RiskRow(
                 customer_id=cid,
-                name=customer.full_name or name or f"Customer #{cid}",
+                name=(customer.full_name if customer else "") or name or f"Customer #{cid}",
                 no_shows_in_period=no_shows,
                 no_show_rate=risk.no_show_rate.quantize(TENTH, rounding=ROUND_HALF_UP)
                 if risk.no_show_rate is not None
@@ -217,9 +258,7 @@ def dashboard_get(
         elif day in previous_period:
             previous_bookings.append(booking)
 
-    new_current, new_previous = _run_bounded(
-        lambda period: new_customers_count(period=period), [current_period, previous_period]
-    )
+    new_current, new_previous = new_customers_counts([current_period, previous_period])
     previous = period_figures(
         previous_bookings,
         period=previous_period,
@@ -258,6 +297,7 @@ def _assemble(
     previous,
     candidates: list[int],
     bookings_fetched: int,
+    lifetime: Callable[[list[int]], dict[int, CustomerStats]] | None = None,
     **parts,
 ) -> Dashboard:
     """The dashboard from its figures, however they were computed (live or from history):
@@ -274,7 +314,7 @@ def _assemble(
         previous=previous,
         figures=comparisons(current, previous),
         statuses=status_comparisons(current, previous),
-        at_risk=customers_at_high_risk(checked, today=today),
+        at_risk=customers_at_high_risk(checked, today=today, lifetime=lifetime),
         risk_checked=len(checked),
         risk_candidates=len(candidates),
         bookings_fetched=bookings_fetched,
@@ -289,12 +329,53 @@ def dashboard_from_history(
     *, query: StatsQuery, today: date, reference: ReferenceData | None, coverage: Coverage
 ) -> Dashboard:
     """The dashboard with every booking figure aggregated in the database (stats.figures'
-    definitions, as queries: stats.history_figures). New-customer counts and risk checks are
-    still (cached) calls: the history holds bookings only."""
+    definitions, as queries: stats.history_figures), kept in the cache until the history
+    changes. New-customer counts and risk checks come from the history too when it holds what
+    they need (every customer's creation day; every booking), else from (cached) calls."""
+    from stats import history_figures as hf
+
+    parts = _history_parts(query)
+    new_current, new_previous = new_customers_counts([query.period, query.period.previous()])
+    lifetime = None
+    if whole_history_covered():
+        now = timezone.now()
+
+        def lifetime(ids: list[int]) -> dict[int, CustomerStats]:
+            return hf.history_customer_stats(ids, now=now)
+
+    current = dataclasses.replace(parts["current"], new_customers=new_current)
+    previous = dataclasses.replace(parts["previous"], new_customers=new_previous)
+    return _assemble(
+        query=query,
+        reference=reference,
+        today=today,
+        current=current,
+        previous=previous,
+        candidates=parts["candidates"],
+        daily=parts["daily"],
+        revenue_by_service=parts["revenue_by_service"],
+        top_customers=parts["top_customers"],
+        bookings_fetched=current.total + previous.total,
+        lifetime=lifetime,
+        source="history",
+        history=coverage,
+    )
+
+
+def _history_parts(query: StatsQuery) -> dict:
+    """The booking figures of the query's periods from the history (new-customer counts left
+    at 0), from the cache when computed since the history last changed."""
     from stats import history_figures as hf
 
     current_period = query.period
     previous_period = current_period.previous()
+    raw = repr(
+        (history_version(), current_period, query.agent_id, query.service_id, query.location_id)
+    )
+    key = "stats:history:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    parts = cache.get(key)
+    if parts is not None:
+        return parts
     filters = {
         "agent_id": query.agent_id,
         "service_id": query.service_id,
@@ -306,26 +387,17 @@ def dashboard_from_history(
     previous_rows = hf.history_bookings(
         start=previous_period.start, end=previous_period.end, **filters
     )
-    new_current, new_previous = _run_bounded(
-        lambda period: new_customers_count(period=period), [current_period, previous_period]
-    )
-    previous = hf.history_period_figures(
-        previous_rows, period=previous_period, new_customers=new_previous, earlier=None
-    )
-    current = hf.history_period_figures(
-        current_rows, period=current_period, new_customers=new_current, earlier=previous_rows
-    )
-    return _assemble(
-        query=query,
-        reference=reference,
-        today=today,
-        current=current,
-        previous=previous,
-        candidates=hf.history_risk_candidates(current_rows),
-        daily=hf.history_daily_counts(current_rows, period=current_period),
-        revenue_by_service=hf.history_revenue_by_service(current_rows),
-        top_customers=hf.history_top_customers(current_rows, limit=TOP_CUSTOMERS),
-        bookings_fetched=current.total + previous.total,
-        source="history",
-        history=coverage,
-    )
+    parts = {
+        "previous": hf.history_period_figures(
+            previous_rows, period=previous_period, new_customers=0, earlier=None
+        ),
+        "current": hf.history_period_figures(
+            current_rows, period=current_period, new_customers=0, earlier=previous_rows
+        ),
+        "candidates": hf.history_risk_candidates(current_rows, named=RISK_CANDIDATES),
+        "daily": hf.history_daily_counts(current_rows, period=current_period),
+        "revenue_by_service": hf.history_revenue_by_service(current_rows),
+        "top_customers": hf.history_top_customers(current_rows, limit=TOP_CUSTOMERS),
+    }
+    cache.set(key, parts, HISTORY_FIGURES_TTL)
+    return parts

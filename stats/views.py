@@ -8,6 +8,7 @@ from django.utils import timezone
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.reference import reference_data
 from frontoffice.roles import manager_required
+from history.services import reference_copy
 from stats.charts import daily_chart, service_chart
 from stats.forms import stats_query_from_params
 from stats.services import RISK_CANDIDATES, dashboard_get
@@ -17,7 +18,8 @@ from stats.services import RISK_CANDIDATES, dashboard_get
 @vary_on_htmx
 def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
     today = timezone.localdate()
-    reference = reference_data()
+    # The lists as the history sync last read them (no call), else from LatePoint (cached).
+    reference = reference_copy() or reference_data()
     query, corrections, form = stats_query_from_params(
         request.GET,
         today=today,

@@ -34,7 +34,7 @@ FAULTS: tuple[Fault, ...] = (
 BY_NAME = {fault.name: fault for fault in FAULTS}
 
 #: The read timeout while LatePoint is slow (well under the 1.5 s it takes).
-SHORT_TIMEOUT = 0.5
+SHORT_TIMEOUT = 0.25
 
 
 def switch_on(sandbox, fault: Fault) -> None:

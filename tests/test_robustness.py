@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from frontoffice.models import ExportJob
+
 #: URL name -> the query parameters its view reads. Every screen also gets a stray key or two.
 QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "today": ("agent", "location"),
+    "today": ("agent", "location", "date", "cancelled"),
+    "calendar": ("date", "location", "agent", "cancelled", "every"),
     "bookings:quick-search": ("q",),
     "customers:list": (
         "q",
@@ -62,10 +67,17 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     # Dates are fuzzed on the list (the same form): here they would export every booking.
     "bookings:export": ("status", "search", "sort", "order"),
     "bookings:badge": ("detail",),
-    "bookings:detail": ("next",),
+    "bookings:detail": ("next", "day"),
     "bookings:status": ("to_status", "seen_status", "reason", "confirmed"),
     "bookings:check-in": ("next",),  # POST only
     "bookings:check-in-undo": ("next",),  # POST only
+    "bookings:new": ("customer", "service", "agent", "location", "date", "time", "after", "q"),
+    "bookings:walk-in": ("customer", "service", "q"),
+    "bookings:reschedule": ("date", "agent", "time"),
+    "exports:list": (),
+    "exports:start": ("kind", "query"),  # POST only
+    "exports:detail": (),
+    "exports:download": (),
     "stats:dashboard": ("period", "date_from", "date_to", "agent", "service", "location"),
     "audit:list": (
         "person",
@@ -203,13 +215,25 @@ def _query(names: tuple[str, ...]):
 
 
 @pytest.fixture
-def seeded(live_sandbox) -> dict[str, object]:
-    """Real path parameters from the sandbox: a booking, its customer, a field name."""
+def seeded(live_sandbox, manager) -> dict[str, object]:
+    """Real path parameters: a booking of the sandbox, its customer, a field name, and a
+    finished export of the manager's."""
     with live_sandbox.db() as conn:
         row = conn.execute(
             "SELECT id, customer_id FROM sandbox_booking ORDER BY id LIMIT 1"
         ).fetchone()
-    return {"booking_id": row["id"], "customer_id": row["customer_id"], "field_name": "email"}
+    export = ExportJob.objects.create(
+        user=manager,
+        kind="customers",
+        state=ExportJob.State.DONE,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    return {
+        "booking_id": row["id"],
+        "customer_id": row["customer_id"],
+        "field_name": "email",
+        "pk": export.pk,
+    }
 
 
 def _path(name: str, seeded) -> str:

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from bookings import checkins
 from bookings.models import CheckIn
 from bookings.services.listing import booking_get
-from bookings.services.status import status_label
+from bookings.services.status import status_label, transition_allowed
 from frontoffice import budget
 from frontoffice.audit import audit_record
 from frontoffice.models import AuditEntry
@@ -28,6 +29,9 @@ from latepoint.models import Booking, BookingStatus, Customer, CustomerStatus
 
 #: Statuses a customer can still arrive for (check-in, "late by").
 OPEN_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
+
+#: Minutes late after which the board offers No-show on the booking's row.
+NO_SHOW_AFTER_MINUTES = 15
 
 # --- check-in -----------------------------------------------------------------------------
 
@@ -44,13 +48,18 @@ def checkin_refusal(booking: Booking, *, today: date | None = None) -> str:
     return ""
 
 
+def listed_booking(*, booking_id: int, day: date) -> Booking | None:
+    """The booking as the listing of `day` (the board's, the calendar's) read it a moment ago,
+    or None: never a call."""
+    return api().find_cached_booking(booking_id, **_board_filters(day))
+
+
 def _booking_for_arrival(*, user, booking_id: int, action: str, summary: str) -> Booking:
     """The booking a check-in or undo is about, read first (usually cached).
 
     If LatePoint cannot give it, the attempt is audited as failed and nothing else happens.
     """
-    day = timezone.localdate()
-    shown = api().find_cached_booking(booking_id, **_board_filters(day))
+    shown = listed_booking(booking_id=booking_id, day=timezone.localdate())
     if shown is not None:
         return shown  # as the board showed it a moment ago: no call
     try:
@@ -133,10 +142,16 @@ class BoardRow:
     #: after `badge_delay_ms`, so the arrivals nearest to now get theirs first.
     badge: CustomerBadge | None = None
     badge_delay_ms: int = 0
+    #: Late long enough for No-show to be offered on the row (and LatePoint allows it).
+    no_show_offered: bool = False
 
     @property
     def id(self) -> int:
         return self.booking.id
+
+    @property
+    def cancelled(self) -> bool:
+        return self.booking.status == BookingStatus.CANCELLED
 
 
 @dataclass(frozen=True)
@@ -145,16 +160,31 @@ class TodayBoard:
     rows: list[BoardRow]
     generated_at: datetime
     counts: dict[str, int] = field(default_factory=dict)
+    #: Today only: the bookings under way now, and the next arrivals still to come.
+    now_rows: list[BoardRow] = field(default_factory=list)
+    next_rows: list[BoardRow] = field(default_factory=list)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localtime(self.generated_at).date()
 
 
 def board_row(booking: Booking, check_in: CheckIn | None, *, now: datetime) -> BoardRow:
-    """One row of the Today board: lateness and whether check-in is open, as of `now`."""
+    """One row of the Today board: lateness and whether check-in is open, as of `now`.
+
+    A booking of another day is never late: it is history or still to come.
+    """
     today = timezone.localtime(now).date()
+    late = 0
+    if booking.start is not None and timezone.localtime(booking.start).date() == today:
+        late = minutes_late(booking, check_in, now=now)
     return BoardRow(
         booking=booking,
         check_in=check_in,
-        late_minutes=minutes_late(booking, check_in, now=now),
+        late_minutes=late,
         can_check_in=check_in is None and not checkin_refusal(booking, today=today),
+        no_show_offered=late >= NO_SHOW_AFTER_MINUTES
+        and transition_allowed(booking.status, BookingStatus.NO_SHOW),
     )
 
 
@@ -167,27 +197,89 @@ def _board_filters(day: date) -> dict[str, Any]:
     return {"date_from": day, "date_to": day, "sort": "start_date", "order": "asc"}
 
 
-def today_board(
-    *, agent_id: int | None = None, location_id: int | None = None, now: datetime | None = None
-) -> TodayBoard:
-    """Today's bookings (business time zone) across agents, in time order, every page."""
-    now = now or timezone.now()
-    day = timezone.localtime(now).date()
+def day_bookings(
+    *, day: date, agent_id: int | None = None, location_id: int | None = None
+) -> list[Booking]:
+    """Every booking of a day (business time zone), in time order: one walk of GET /bookings.
+
+    The Today board and the day calendar read the same listing of a day, so each reuses what
+    the other read a moment ago, and a check-in reuses it too.
+    """
     filters = _board_filters(day)
     if agent_id is not None:
         filters["agent_id"] = agent_id
     if location_id is not None:
         filters["location_id"] = location_id
-    bookings = sorted(api().list_all_bookings(**filters), key=_start_key)
+    return sorted(api().list_all_bookings(**filters), key=_start_key)
+
+
+def board_rows(bookings: Iterable[Booking], *, now: datetime) -> list[BoardRow]:
+    """The bookings as board rows: their check-ins (one query) and the badges already known."""
+    bookings = list(bookings)
     active = checkins.checkins_for_bookings(b.id for b in bookings)
-    rows = _with_badges([board_row(b, active.get(b.id), now=now) for b in bookings], now=now)
+    return _with_badges([board_row(b, active.get(b.id), now=now) for b in bookings], now=now)
+
+
+#: How many arrivals "Next up" names.
+NEXT_UP = 3
+
+
+def today_board(
+    *,
+    agent_id: int | None = None,
+    location_id: int | None = None,
+    day: date | None = None,
+    now: datetime | None = None,
+) -> TodayBoard:
+    """A day's bookings (today unless `day`) across agents, in time order, every page."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    day = day or today
+    bookings = day_bookings(day=day, agent_id=agent_id, location_id=location_id)
+    rows = board_rows(bookings, now=now)
     counts = {
         "total": len(rows),
         "checked_in": sum(1 for r in rows if r.check_in),
         "late": sum(1 for r in rows if r.late_minutes > 0),
         "open": sum(1 for r in rows if r.booking.status in OPEN_STATUSES),
+        "cancelled": sum(1 for r in rows if r.cancelled),
     }
-    return TodayBoard(day=day, rows=rows, generated_at=now, counts=counts)
+    now_rows, next_rows = [], []
+    if day == today:
+        now_rows = [r for r in rows if _under_way(r, now)]
+        next_rows = [
+            r
+            for r in rows
+            if r.booking.status in OPEN_STATUSES
+            and r.check_in is None
+            and r.booking.start is not None
+            and r.booking.start > now
+        ][:NEXT_UP]
+    return TodayBoard(
+        day=day,
+        rows=rows,
+        generated_at=now,
+        counts=counts,
+        now_rows=now_rows,
+        next_rows=next_rows,
+    )
+
+
+def booking_end(booking: Booking) -> datetime | None:
+    """When the booking ends: its end, else its start plus its duration, else its start."""
+    if booking.start is None:
+        return None
+    if booking.end is not None and booking.end > booking.start:
+        return booking.end
+    return booking.start + timedelta(minutes=booking.duration or 0)
+
+
+def _under_way(row: BoardRow, now: datetime) -> bool:
+    """Started and not yet over, and not called off: who is (or should be) in now."""
+    booking = row.booking
+    if booking.start is None or booking.status in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW):
+        return False
+    return booking.start <= now < (booking_end(booking) or booking.start)
 
 
 def today_row(
@@ -262,11 +354,6 @@ def arrival_slot(booking: Booking, checked_in: CheckIn | str | None) -> ArrivalS
     )
 
 
-#: Lazy badges start this far apart, nearest arrival first, so a cold board's badges come in a
-#: steady trickle within the request budget rather than one burst.
-BADGE_STAGGER_MS = 250
-
-
 def _with_badges(rows: list[BoardRow], *, now: datetime) -> list[BoardRow]:
     """The rows with the badges already cached, and a loading order for the others."""
     customer_ids = {
@@ -277,7 +364,10 @@ def _with_badges(rows: list[BoardRow], *, now: datetime) -> list[BoardRow]:
         (r for r in rows if r.booking.customer and r.booking.customer.id not in known),
         key=lambda r: abs((r.booking.start - now).total_seconds()) if r.booking.start else 1e9,
     )
-    delays = {r.id: rank * BADGE_STAGGER_MS for rank, r in enumerate(by_nearness)}
+    # Nearest arrival first, FRONTOFFICE_BADGE_STAGGER_MS apart: a steady trickle within the
+    # request budget rather than one burst.
+    stagger = max(int(settings.FRONTOFFICE_BADGE_STAGGER_MS), 0)
+    delays = {r.id: rank * stagger for rank, r in enumerate(by_nearness)}
     result = []
     for row in rows:
         customer = row.booking.customer

@@ -1,17 +1,13 @@
-"""Reading bookings: one booking, the bookings list with LatePoint's filters and sorting, and
-its CSV export."""
+"""Reading bookings: one booking, and the bookings list with LatePoint's filters and sorting
+(its CSV export is a background job: `bookings.export.KIND`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bookings import export
-from frontoffice.csv_export import audited_csv, record_export
 from frontoffice.upstream import api
-from latepoint.errors import LatePointError
 from latepoint.models import Booking, Page
 
 
@@ -63,76 +59,4 @@ def booking_list(*, filters: BookingFilters) -> Page[Booking]:
     """One page of bookings, filtered and sorted by LatePoint (one upstream call)."""
     return api().list_bookings(
         **filters.as_api_kwargs(), page=filters.page, per_page=filters.per_page
-    )
-
-
-#: Rows per upstream call when exporting (the API's maximum page size).
-EXPORT_PAGE_SIZE = 100
-
-
-def booking_export_csv(
-    *, user, filters: BookingFilters, per_page: int = EXPORT_PAGE_SIZE
-) -> Iterator[str]:
-    """The CSV text of every booking matching `filters`, in the list's order, chunk by chunk,
-    audited (the list's page and page size do not apply: every page is read).
-
-    Raises `LatePointError` (after recording the failed export) when the first page cannot be
-    fetched, so that the error page answers before any download starts. A failure later on
-    ends the file with a line saying the export is incomplete, and is recorded as a failed
-    export with the number of rows written.
-    """
-    pages = api().iter_booking_pages(**filters.as_api_kwargs(), per_page=per_page)
-    try:
-        first = next(pages)
-    except LatePointError as exc:
-        pages.close()
-        _record_export(user=user, filters=filters, rows=0, expected=None, error=exc.user_message)
-        raise
-    return _export_stream(user=user, filters=filters, first=first, rest=pages)
-
-
-def _export_stream(
-    *, user, filters: BookingFilters, first: Page[Booking], rest: Iterator[Page[Booking]]
-) -> Iterator[str]:
-    return audited_csv(
-        export.COLUMNS,
-        _unique_rows(first, rest),
-        record=lambda rows, error: _record_export(
-            user=user, filters=filters, rows=rows, expected=first.total, error=error
-        ),
-        cleanup=rest.close,
-    )
-
-
-def _unique_rows(first: Page[Booking], rest: Iterator[Page[Booking]]) -> Iterator[Booking]:
-    """The bookings of every page, once each.
-
-    A booking made while the export runs shifts the list by one row, so the first row of a
-    page can repeat the last row of the page before it: only the previous page's ids are
-    remembered, which keeps memory bounded.
-    """
-    previous_ids: set[int] = set()
-    for page in _chain(first, rest):
-        current_ids: set[int] = set()
-        for booking in page.items:
-            if booking.id in previous_ids or booking.id in current_ids:
-                continue
-            current_ids.add(booking.id)
-            yield booking
-        previous_ids = current_ids
-
-
-def _chain(first: Page[Booking], rest: Iterator[Page[Booking]]) -> Iterator[Page[Booking]]:
-    yield first
-    yield from rest
-
-
-def _record_export(*, user, filters, rows: int, expected: int | None, error: str = "") -> None:
-    record_export(
-        user=user,
-        object_type="booking",
-        filters=filters.describe(),
-        rows=rows,
-        expected=expected,
-        error=error,
     )

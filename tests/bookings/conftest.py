@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from django.utils import timezone
 
 
@@ -17,3 +18,13 @@ def server_timing_calls(response) -> int:
     match = re.search(r'desc="(\d+) calls?"', response["Server-Timing"])
     assert match, response["Server-Timing"]
     return int(match.group(1))
+
+
+@pytest.fixture
+def made(live_sandbox):
+    """Ids of the bookings a test makes: deleted afterwards."""
+    from tests.booking_slots import delete_bookings
+
+    ids: list[int] = []
+    yield ids
+    delete_bookings(live_sandbox, ids)

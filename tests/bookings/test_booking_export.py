@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from bookings.export import HEADER
-from frontoffice.models import AuditEntry
+from frontoffice.models import AuditEntry, ExportJob
 from tests.bookings.conftest import business_today
+from tests.exports import export_file, start_export
+from tests.exports import read_csv as read_file
 
 SQL = (
     "SELECT b.id, b.booking_code, b.status, b.start_date, b.start_time, b.price,"
@@ -18,12 +18,7 @@ SQL = (
 
 
 def read_csv(response) -> list[dict[str, str]]:
-    assert response.streaming, "the export must stream"
-    raw = b"".join(response.streaming_content)
-    assert raw.startswith(b"\xef\xbb\xbf"), "a UTF-8 byte-order mark, for spreadsheets"
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
-    assert tuple(reader.fieldnames) == HEADER
-    return list(reader)
+    return read_file(response, HEADER)
 
 
 def stored(sandbox, where: str, params: tuple, order: str = "b.start_at ASC, b.id ASC"):
@@ -34,10 +29,8 @@ def stored(sandbox, where: str, params: tuple, order: str = "b.start_at ASC, b.i
 def test_export_has_the_lists_bookings_with_the_sandboxs_values(
     live_sandbox, manager_client, manager
 ):
-    response = manager_client.get("/bookings/export.csv")
+    response = export_file(manager_client, "bookings")
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="bookings-')
     assert "no-store" in response["Cache-Control"]
     rows = read_csv(response)
@@ -70,9 +63,10 @@ def test_export_has_the_lists_bookings_with_the_sandboxs_values(
 
 
 def test_export_follows_the_current_filters_and_order(live_sandbox, manager_client):
-    response = manager_client.get(
-        "/bookings/export.csv?date_from=&status=cancelled&agent=2&sort=created_at&order=desc"
-        "&page=3&per_page=50"
+    response = export_file(
+        manager_client,
+        "bookings",
+        "date_from=&status=cancelled&agent=2&sort=created_at&order=desc&page=3&per_page=50",
     )
 
     rows = read_csv(response)
@@ -96,7 +90,9 @@ def test_export_follows_the_current_filters_and_order(live_sandbox, manager_clie
 
 def test_the_list_offers_managers_the_export_of_its_filters(live_sandbox, manager_client):
     html = manager_client.get("/bookings/?status=pending&page=2").content.decode()
-    assert '<a class="button small" href="/bookings/export.csv?status=pending" download>' in html
+    assert '<form method="post" action="/exports/start/" class="inline export-form">' in html
+    assert '<input type="hidden" name="kind" value="bookings">' in html
+    assert '<input type="hidden" name="query" value="status=pending">' in html
 
 
 def test_the_list_offers_receptionists_no_export(live_sandbox, reception_client):
@@ -104,21 +100,25 @@ def test_the_list_offers_receptionists_no_export(live_sandbox, reception_client)
 
 
 def test_receptionists_cannot_export(live_sandbox, reception_client):
-    response = reception_client.get("/bookings/export.csv")
+    assert reception_client.get("/bookings/export.csv").status_code == 403
+    assert start_export(reception_client, "bookings").status_code == 403
 
-    assert response.status_code == 403
+    assert not ExportJob.objects.exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
 
 
-def test_export_when_latepoint_is_down_says_so_and_is_audited(live_sandbox, manager_client):
+def test_export_when_latepoint_is_down_says_so_and_is_audited(
+    live_sandbox, manager_client, settings
+):
+    settings.EXPORT_RETRIES = 0
     manager_client.get("/bookings/")  # the agents, services and locations are cached
     live_sandbox.set_faults(unavailable=True)
 
-    response = manager_client.get("/bookings/export.csv?date_from=&status=pending")
+    job_url = start_export(manager_client, "bookings", "date_from=&status=pending")["Location"]
 
-    assert response.status_code == 503
-    assert not response.streaming
-    assert "LatePoint is unavailable" in response.content.decode()
+    html = manager_client.get(job_url).content.decode()
+    assert "The export stopped after 0 rows." in html
+    assert "LatePoint is unavailable" in html
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.result == AuditEntry.Result.FAILED
     assert entry.object_type == "booking"

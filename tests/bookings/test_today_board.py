@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -284,3 +284,67 @@ def test_search_box_works_without_javascript(live_sandbox, reception_client):
     response = reception_client.get("/bookings/search/", {"q": "Ana"})
     assert response.status_code == 302
     assert response["Location"] == "/customers/?q=Ana"
+
+
+# --- another day, cancelled rows, no-show on the row -----------------------------------------
+
+
+def test_the_board_shows_another_day_with_the_days_around_it(live_sandbox, reception_client):
+    tomorrow = business_today() + timedelta(days=1)
+    with live_sandbox.db() as conn:
+        expected = [
+            row["id"]
+            for row in conn.execute(
+                "SELECT id FROM sandbox_booking WHERE start_date = ? ORDER BY start_at, id",
+                (tomorrow.isoformat(),),
+            )
+        ]
+
+    html = reception_client.get(f"/?date={tomorrow}").content.decode()
+
+    assert row_ids(html) == expected
+    assert tomorrow.strftime("%B %-d, %Y") in html
+    assert 'href="/" rel="prev"' in html  # the day before tomorrow is today
+    assert f'href="/?date={tomorrow + timedelta(days=1)}" rel="next"' in html
+    assert "Late by" not in html and "> late<" not in html
+    # Cancelled rows are folded away until asked for.
+    cancelled = re.findall(r'<tr id="today-row-(\d+)" class="[^"]*is-cancelled"( hidden)?', html)
+    assert cancelled and all(hidden for _, hidden in cancelled)
+    shown = reception_client.get(f"/?date={tomorrow}&cancelled=1").content.decode()
+    assert not re.search(r'is-cancelled" hidden', shown)
+
+
+@pytest.mark.parametrize(
+    ("status", "minutes_late", "offered"),
+    [("approved", 15, True), ("approved", 14, False), ("pending", 40, False)],
+)
+def test_no_show_is_offered_on_the_row_once_15_minutes_late(status, minutes_late, offered):
+    from bookings.services.arrivals import board_row
+    from latepoint.models import Booking
+
+    now = timezone.now()
+    start = now - timedelta(minutes=minutes_late, seconds=5)
+    booking = Booking(id=1, status=status, start=start, end=start + timedelta(hours=1))
+    assert board_row(booking, None, now=now).no_show_offered is offered
+
+
+def test_a_no_show_from_the_board_answers_with_its_row(
+    live_sandbox, reception_client, take_booking
+):
+    booking_id = take_booking("approved", "today")
+    headers = {**HTMX, "HTTP_HX_TARGET": f"today-row-{booking_id}"}
+    try:
+        response = reception_client.post(
+            f"/bookings/{booking_id}/status/",
+            {"to_status": "no_show", "seen_status": "approved", "confirmed": "yes"},
+            **headers,
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert html.lstrip().startswith(f'<tr id="today-row-{booking_id}"')
+        assert "chip-no_show" in html
+        assert "board-changed" in response["HX-Trigger"]
+    finally:
+        live_sandbox.request(
+            "PUT", f"/wp-json/latepoint-api/v1/bookings/{booking_id}", {"status": "approved"}
+        )

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
 
 from customers.export import HEADER, safe_cell
-from frontoffice.models import AuditEntry
+from frontoffice.models import AuditEntry, ExportJob
+from tests.exports import export_file, start_export
+from tests.exports import read_csv as read_file
 
 API_CUSTOMERS = "/wp-json/latepoint-api/v1/customers"
 
 
 def read_csv(response) -> list[dict[str, str]]:
-    assert response.streaming, "the export must stream"
-    raw = b"".join(response.streaming_content)
-    assert raw.startswith(b"\xef\xbb\xbf"), "a UTF-8 byte-order mark, for spreadsheets"
-    text = raw.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    assert tuple(reader.fieldnames) == HEADER
-    return list(reader)
+    return read_file(response, HEADER)
 
 
 def api_rows(sandbox, **params) -> dict[int, dict]:
@@ -45,10 +39,8 @@ def unquoted(cell: str) -> str:
 
 
 def test_export_has_every_customer_with_the_sandboxs_values(live_sandbox, manager_client, manager):
-    response = manager_client.get("/customers/export.csv")
+    response = export_file(manager_client, "customers")
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="customers-')
     rows = read_csv(response)
     with live_sandbox.db() as conn:
@@ -90,8 +82,10 @@ def test_export_has_every_customer_with_the_sandboxs_values(live_sandbox, manage
 
 
 def test_export_follows_the_current_filters(live_sandbox, manager_client):
-    response = manager_client.get(
-        "/customers/export.csv?status=active&guest=registered&has_bookings=yes&page=3&per_page=50"
+    response = export_file(
+        manager_client,
+        "customers",
+        "status=active&guest=registered&has_bookings=yes&page=3&per_page=50",
     )
 
     rows = read_csv(response)
@@ -110,7 +104,7 @@ def test_export_follows_the_current_filters(live_sandbox, manager_client):
 
 
 def test_export_quotes_cells_a_spreadsheet_would_run(live_sandbox, manager_client):
-    rows = read_csv(manager_client.get("/customers/export.csv"))
+    rows = read_csv(export_file(manager_client, "customers"))
 
     phones = [r["phone"] for r in rows]
     assert any(p.startswith("'+") for p in phones)
@@ -135,20 +129,24 @@ def test_safe_cell(value, cell):
 
 
 def test_receptionists_cannot_export(live_sandbox, reception_client):
-    response = reception_client.get("/customers/export.csv")
+    assert reception_client.get("/customers/export.csv").status_code == 403
+    assert start_export(reception_client, "customers").status_code == 403
 
-    assert response.status_code == 403
+    assert not ExportJob.objects.exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
 
 
-def test_export_when_lapoint_is_down_says_so_and_is_audited(live_sandbox, manager_client):
+def test_export_when_lapoint_is_down_says_so_and_is_audited(live_sandbox, manager_client, settings):
+    settings.EXPORT_RETRIES = 0
     live_sandbox.set_faults(unavailable=True)
 
-    response = manager_client.get("/customers/export.csv")
+    job_url = start_export(manager_client, "customers")["Location"]
 
-    assert response.status_code == 503
-    assert not response.streaming
-    assert "LatePoint" in response.content.decode()
+    html = manager_client.get(job_url).content.decode()
+    assert "The export stopped after 0 rows." in html
+    assert "LatePoint is unavailable" in html
+    assert "Download" not in html
+    assert manager_client.get(job_url + "download/")["Location"] == job_url
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.result == AuditEntry.Result.FAILED
     assert entry.changes["rows"] == 0

@@ -34,11 +34,27 @@ def _row(client, customer_id: int, booking_id: int) -> tuple[str, str]:
     raise AssertionError(f"booking {booking_id} is on neither tab of customer {customer_id}")
 
 
+def _only_open_booking_today(sandbox, take_booking) -> tuple[int, int]:
+    """An approved booking of today whose customer has no other open booking today."""
+    today = timezone.localdate().isoformat()
+    for _ in range(20):
+        booking_id = take_booking("approved", "today")
+        customer_id = _owner(sandbox, booking_id)
+        with sandbox.db() as conn:
+            open_today = conn.execute(
+                "SELECT COUNT(*) FROM sandbox_booking WHERE customer_id = ? AND start_date = ? "
+                "AND status IN ('pending', 'approved')",
+                (customer_id, today),
+            ).fetchone()[0]
+        if open_today == 1:
+            return booking_id, customer_id
+    raise AssertionError("no customer of the sandbox has exactly one open booking today")
+
+
 def test_an_open_booking_of_today_is_checked_in_from_the_profile(
     live_sandbox, reception_client, take_booking
 ):
-    booking_id = take_booking("approved", "today")
-    customer_id = _owner(live_sandbox, booking_id)
+    booking_id, customer_id = _only_open_booking_today(live_sandbox, take_booking)
 
     row, page = _row(reception_client, customer_id, booking_id)
 

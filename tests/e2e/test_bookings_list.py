@@ -80,11 +80,13 @@ def test_a_manager_exports_what_the_list_shows(as_manager: Page, app, live_sandb
     page.goto(app + "/bookings/")
     page.get_by_label("Status", exact=True).select_option("pending")
     expect(page).to_have_url(re.compile(r"status=pending"))
-    export = page.get_by_role("link", name="Export CSV")
-    expect(export).to_have_attribute("href", re.compile(r"status=pending"))
+    page.get_by_role("button", name="Export CSV").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bookings export")
+    expect(page.get_by_text("status: pending")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Ready:")
 
     with page.expect_download() as info:
-        export.click()
+        page.get_by_role("link", name=re.compile(r"^Download bookings-")).click()
     download = info.value
     assert re.fullmatch(r"bookings-[\d-]+\.csv", download.suggested_filename)
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_bytes().decode("utf-8-sig"))))

@@ -45,7 +45,7 @@ def test_receptionist_is_refused_stats(as_receptionist: Page, app, screenshot):
 
     # The export is for managers too, whatever the page shows.
     page.goto(app + "/customers/")
-    expect(page.get_by_role("link", name="Export CSV")).to_have_count(0)
+    expect(page.get_by_role("button", name="Export CSV")).to_have_count(0)
     refused = page.request.get(app + "/customers/export.csv?status=inactive")
     assert refused.status == 403
     assert "text/csv" not in refused.headers.get("content-type", "")
@@ -61,10 +61,14 @@ def test_manager_exports_customers_and_opens_stats(as_manager: Page, app, live_s
     page.goto(app + "/customers/")
     page.get_by_label("Status").select_option(label="Inactive")
     expect(page).to_have_url(re.compile(r"status=inactive"))
-    export = page.get_by_role("link", name="Export CSV")
-    expect(export).to_have_attribute("href", re.compile(r"status=inactive"))
+    page.get_by_role("button", name="Export CSV").click()
+    expect(page).to_have_url(re.compile(r"/exports/[0-9a-f-]{36}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Customers export")
+    expect(page.get_by_text("status: inactive")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(f"Ready: {len(expected_ids)} rows")
+    screenshot("export-ready")
     with page.expect_download() as info:
-        export.click()
+        page.get_by_role("link", name=re.compile(r"^Download customers-")).click()
     download = info.value
     assert re.fullmatch(r"[\w.-]+\.csv", download.suggested_filename), download.suggested_filename
     text = Path(download.path()).read_bytes().decode("utf-8-sig")

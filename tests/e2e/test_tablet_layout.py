@@ -234,13 +234,18 @@ def test_tabbing_from_the_top_reaches_skip_link_nav_and_first_control(
     screenshot("tablet-focus-skip-link")
 
     nav = page.get_by_role("navigation", name="Main")
-    for link in ("Front office", "Today", "Customers", "Bookings"):
+    for link in ("Front office", "Today", "Calendar", "Customers", "Bookings"):
         page.keyboard.press("Tab")
         _focused_with_ring(nav.get_by_role("link", name=link, exact=True))
     screenshot("tablet-focus-nav")
 
     _tab_to(page, page.get_by_role("button", name="Sign out"))
+    # The day's actions come first on the page: a walk-in, a new booking; then the search.
+    _tab_to(page, page.get_by_role("link", name="Walk-in"))
+    _focused_with_ring(page.get_by_role("link", name="Walk-in"))
     page.keyboard.press("Tab")
+    _focused_with_ring(page.get_by_role("link", name="New booking"))
+    _tab_to(page, page.get_by_label("Find a customer or a booking"))
     _focused_with_ring(page.get_by_label("Find a customer or a booking"))
     screenshot("tablet-focus-today-search")
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from frontoffice.models import AuditEntry
 from tests.customers.form_html import form_values
+from tests.exports import export_file
 
 pytestmark = pytest.mark.django_db
 
@@ -172,9 +173,7 @@ def test_check_in_and_its_undo(live_sandbox, receptionist, manager):
 
 
 def test_export(live_sandbox, manager):
-    response = _client(manager).get("/customers/export.csv", {"status": "blocked"})
-    assert response.status_code == 200
-    b"".join(response.streaming_content) if response.streaming else response.content
+    export_file(_client(manager), "customers", "status=blocked")
     entry = _latest(AuditEntry.Action.EXPORT)
     assert entry.username == "max"
     html = _audit_page(manager, action="export")

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
+from frontoffice.models import AuditEntry, ExportJob
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed-in"  # any signed-in account, even one without a role
@@ -34,8 +34,9 @@ EXPECTATIONS: dict[str, str | frozenset[str]] = {
     "logout": SIGNED_IN,
     "password_change": STAFF,
     "password_change_done": STAFF,
-    # Today and search
+    # Today, the day calendar and search
     "today": STAFF,
+    "calendar": STAFF,
     "bookings:quick-search": STAFF,
     # Customers
     "customers:list": STAFF,
@@ -53,9 +54,13 @@ EXPECTATIONS: dict[str, str | frozenset[str]] = {
     "bookings:status": STAFF,
     "bookings:check-in": STAFF,
     "bookings:check-in-undo": STAFF,
+    "bookings:new": STAFF,
+    "bookings:walk-in": STAFF,
+    "bookings:reschedule": STAFF,
     # Managers
     "stats:dashboard": MANAGERS,
     "audit:list": MANAGERS,
+    "exports:*": MANAGERS,
     # Django's admin: staff accounts, for administrators only
     "admin:*": ADMINISTRATORS,
 }
@@ -73,6 +78,9 @@ SERVED_OVERRIDES = {
     "admin:axes_accessfailurelog_add": {403},
     # Needs its query parameters; refuses without them.
     "admin:autocomplete": {403},
+    # An export is its owner's (the sample is the administrator's): another manager's is not found.
+    "exports:detail": {200, 404},
+    "exports:download": {302, 404},
     # Staff accounts have no page of their own on the site.
     "admin:view_on_site": {302, 404},
 }
@@ -171,6 +179,7 @@ def samples(live_sandbox, administrator) -> dict[str, object]:
     entry = audit_record(
         user=administrator, action=AuditEntry.Action.EXPORT, summary="url walk sample"
     )
+    job = ExportJob.objects.create(user=administrator, kind="customers")
     return {
         "booking_id": int(row["id"]),
         "customer_id": int(row["customer_id"]),
@@ -179,6 +188,7 @@ def samples(live_sandbox, administrator) -> dict[str, object]:
         "user_pk": administrator.pk,
         "group_pk": Group.objects.get(name="Manager").pk,
         "entry_pk": entry.pk,
+        "pk": job.pk,
     }
 
 

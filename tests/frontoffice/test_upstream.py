@@ -354,21 +354,6 @@ def test_list_all_bookings_fetches_every_page_once(live_sandbox, attempts):
     assert metrics.calls == len(attempts)
 
 
-def test_iter_customer_pages_yields_pages_in_order(live_sandbox):
-    first = get_client().list_customers(per_page=100)
-    pages = list(api().iter_customer_pages())
-    assert [p.page for p in pages] == list(range(1, first.total_pages + 1))
-    assert sum(len(p.items) for p in pages) == first.total
-    assert pages[0].items == first.items
-
-
-def test_iter_customer_pages_with_filters(live_sandbox):
-    blocked = get_client().list_customers(status="blocked", per_page=100)
-    pages = list(api().iter_customer_pages(status="blocked", per_page=10))
-    assert {c.id for p in pages for c in p.items} == {c.id for c in blocked.items}
-    assert all(p.per_page == 10 for p in pages)
-
-
 def test_a_sweep_can_be_abandoned_part_way(live_sandbox):
     sweep = api().iter_booking_pages(per_page=100)
     first = next(sweep)

@@ -132,6 +132,19 @@ def test_the_first_full_sync_copies_everything_and_the_next_pass_reads_only_what
     assert len(booking_calls(live_sandbox, again)) >= recent_weeks + 2
 
 
+def _approved_by(sandbox, take_booking, last: date) -> int:
+    """A future approved booking of this test's own that starts on `last` or before."""
+    for _ in range(40):
+        booking_id = take_booking("approved")
+        with sandbox.db() as conn:
+            day = conn.execute(
+                "SELECT start_date FROM sandbox_booking WHERE id = ?", (booking_id,)
+            ).fetchone()["start_date"]
+        if date.fromisoformat(day) <= last:
+            return booking_id
+    raise AssertionError(f"no spare approved booking up to {last}")
+
+
 def test_changes_made_in_latepoint_are_read_by_the_next_walk(
     live_sandbox, settings, take_booking, move
 ):
@@ -140,10 +153,11 @@ def test_changes_made_in_latepoint_are_read_by_the_next_walk(
     sync.sync_pass(within=(first, last))
     assert local_rows(first, last) == sandbox_rows(live_sandbox, first, last)
 
-    cancelled = take_booking("approved")
+    cancelled = _approved_by(live_sandbox, take_booking, last)
     move(cancelled, "cancelled")
-    # A reschedule, raw, to another week inside the range.
-    moved = take_booking("approved")
+    # A reschedule, raw, to another week inside the range (forced: whether the agent is free
+    # then is not what this test is about).
+    moved = _approved_by(live_sandbox, take_booking, last)
     old_day = BookingRecord.objects.get(id=moved).start_date
     new_day = old_day + timedelta(days=14) if old_day + timedelta(days=14) <= last else old_day
     if new_day == old_day:
@@ -151,7 +165,7 @@ def test_changes_made_in_latepoint_are_read_by_the_next_walk(
     code, answer = live_sandbox.request(
         "PUT",
         f"{API_PREFIX}/bookings/{moved}",
-        {"start_date": new_day.isoformat(), "start_time": "09:30"},
+        {"start_date": new_day.isoformat(), "start_time": "09:30", "force": True},
     )
     assert code == 200, answer
     assert BookingRecord.objects.get(id=cancelled).status == "approved"  # not read yet
@@ -171,8 +185,14 @@ def test_a_status_change_through_the_front_office_is_applied_at_once(
     live_sandbox, manager_client, take_booking
 ):
     today = timezone.localdate()
-    first, last = weeks_of(today, today + timedelta(days=40))
     booking_id = take_booking("approved")
+    with live_sandbox.db() as conn:
+        day = date.fromisoformat(
+            conn.execute(
+                "SELECT start_date FROM sandbox_booking WHERE id = ?", (booking_id,)
+            ).fetchone()["start_date"]
+        )
+    first, last = weeks_of(today, max(day, today + timedelta(days=7)))
     sync.sync_pass(within=(first, last))
     assert BookingRecord.objects.get(id=booking_id).status == "approved"
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.booking_slots import delete_bookings
 from tests.conftest import API_PREFIX, Sandbox, start_sandbox, stop_sandbox
 
 
@@ -77,6 +78,22 @@ def create_customer(box: Sandbox, **fields) -> dict:
     reply = call(box, "POST", "/customers", body=body)
     assert reply.status == 201, (reply.status, reply.raw[:500])
     return reply.json["data"]
+
+
+@pytest.fixture
+def made(sandbox):
+    """Ids of the bookings a test creates in the shared sandbox: force-deleted after it."""
+    ids: list[str] = []
+    yield ids
+    delete_bookings(sandbox, ids)
+
+
+def book(box: Sandbox, made: list, **body) -> Reply:
+    """POST /bookings; a created booking's id goes into `made` (deleted after the test)."""
+    reply = call(box, "POST", "/bookings", body=body)
+    if reply.status == 201:
+        made.append(reply.json["data"]["id"])
+    return reply
 
 
 @pytest.fixture(scope="module")

@@ -72,8 +72,14 @@ def test_status(sandbox):
 
 
 def test_unknown_routes_and_methods_are_wordpress_404s(sandbox):
-    for method, path in (("GET", "/nope"), ("POST", "/bookings"), ("DELETE", "/bookings/1")):
-        reply = call(sandbox, method, path, body={} if method == "POST" else None)
+    for method, path in (
+        ("GET", "/nope"),
+        ("PATCH", "/bookings"),
+        ("POST", "/bookings/1"),
+        ("GET", "/bookings/bulk"),
+        ("POST", "/availability"),
+    ):
+        reply = call(sandbox, method, path, body={} if method in ("POST", "PATCH") else None)
         assert reply.status == 404
         assert reply.json["code"] == "rest_no_route"
 

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.booking_slots import free_day
+
 from .conftest import call, get
 
 SITE_TZ = ZoneInfo("America/New_York")
@@ -347,7 +349,8 @@ def test_same_status_and_other_fields(private_sandbox, taken):
 
 def test_move_to_a_future_date_time_and_change_agent_service_location(private_sandbox, taken):
     bid = booking_with_status(private_sandbox, "pending", taken)
-    when = today() + timedelta(days=10)
+    # A day Liam (4) works, with nothing booked yet: the move is availability-checked.
+    when = free_day(private_sandbox, 4)
     reply = call(
         private_sandbox,
         "PUT",

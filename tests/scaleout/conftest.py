@@ -46,6 +46,7 @@ from tests.conftest import PASSWORD, ROOT, Sandbox, _free_port
 
 SETTINGS = "tests.scaleout.settings"
 USERNAME = "desk"
+MANAGER = "boss"
 STACKS = ["postgres-redis", "sqlite-dbcache"]
 WSGI_APPLICATION = "frontoffice.wsgi:application"
 INITDB_OPTIONS = ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]
@@ -247,6 +248,8 @@ def prepare(env: dict[str, str]) -> None:
         "call_command('migrate', interactive=False, verbosity=0)\n"
         f"user = User.objects.create_user({USERNAME!r}, password={PASSWORD!r})\n"
         "user.groups.add(Group.objects.get(name='Receptionist'))\n"
+        f"boss = User.objects.create_user({MANAGER!r}, password={PASSWORD!r})\n"
+        "boss.groups.add(Group.objects.get(name='Manager'))\n"
     )
     command = [sys.executable, "manage.py", "shell", "-v", "0", "-c", code]
     subprocess.run(command, env=env, cwd=ROOT, check=True)
@@ -295,8 +298,9 @@ def stop_fronts(fronts: list[Front]) -> None:
         stop(front.process)
 
 
-def sign_in(front: Front) -> requests.Session:
-    """A session signed in as the receptionist through `front` (valid on every process)."""
+def sign_in(front: Front, username: str = USERNAME) -> requests.Session:
+    """A session signed in as `username` (the receptionist) through `front` (valid on every
+    process)."""
     http = requests.Session()
     page = http.get(front.url + "/accounts/login/", timeout=30)
     assert page.status_code == 200, page.status_code
@@ -304,7 +308,7 @@ def sign_in(front: Front) -> requests.Session:
     assert token, "no CSRF token on the sign-in page"
     answer = http.post(
         front.url + "/accounts/login/",
-        data={"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
         allow_redirects=False,
         timeout=30,
     )
@@ -331,6 +335,8 @@ class Stack:
     budget_env: dict[str, str] = field(repr=False)
     #: When its processes had served nothing yet (epoch seconds, the sandbox's clock too).
     started_at: float = 0.0
+    #: The environment its processes run with.
+    env: dict[str, str] = field(default_factory=dict, repr=False)
 
     def get(self, front: Front, path: str, **kwargs) -> requests.Response:
         return self.http.get(front.url + path, timeout=30, **kwargs)
@@ -372,7 +378,7 @@ def stack(request, sandbox_session: Sandbox, tmp_path_factory) -> Iterator[Stack
     fronts = start_fronts(env)
     try:
         http = sign_in(fronts[0])
-        yield Stack(kind=kind, a=fronts[0], b=fronts[1], http=http, budget_env=budget_env)
+        yield Stack(kind=kind, a=fronts[0], b=fronts[1], http=http, budget_env=budget_env, env=env)
         http.close()
     finally:
         stop_fronts(fronts)
@@ -393,3 +399,18 @@ def budget_pair(stack: Stack) -> Iterator[Stack]:
         http.close()
     finally:
         stop_fronts(fronts)
+
+
+@pytest.fixture
+def huey_consumer(stack: Stack) -> Iterator[subprocess.Popen]:
+    """`manage.py run_huey` on the stack's queue, as the README runs it beside gunicorn (the
+    periodic booking sync left out: these tests do not wait for it)."""
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "run_huey", "--no-periodic", "--workers", "2"],
+        env=stack.env,
+        cwd=ROOT,
+    )
+    try:
+        yield proc
+    finally:
+        stop(proc, signal.SIGINT)

@@ -1,0 +1,76 @@
+"""Days and times for tests that create bookings in the shared sandbox.
+
+The seed fills bookings up to 61 days ahead; from FIRST_DAY_AHEAD days on, the sandbox has
+only the bookings tests make. `free_day()` hands each caller a day no other caller of this
+session got, on which the agent works, so tests that book never meet each other's bookings.
+Tests delete what they created (`delete_bookings`), so later tests see the seed as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.conftest import API_PREFIX, Sandbox
+
+SITE_TZ = ZoneInfo("America/New_York")
+FIRST_DAY_AHEAD = 70
+LAST_DAY_AHEAD = 400
+
+#: Days handed out this session.
+_used: set[date] = set()
+
+
+def site_today() -> date:
+    return datetime.now(SITE_TZ).date()
+
+
+def working_hours(box: Sandbox, agent_id: int) -> dict[int, list[tuple[str, str]]]:
+    """The agent's work periods by week day (1 = Monday), as ("HH:MM", "HH:MM"), from the
+    sandbox's own database."""
+    with box.db() as conn:
+        rows = conn.execute(
+            "SELECT week_day, start_minute, end_minute FROM sandbox_workperiod "
+            "WHERE agent_id = ? ORDER BY week_day, start_minute",
+            (agent_id,),
+        ).fetchall()
+    hours: dict[int, list[tuple[str, str]]] = {}
+    for row in rows:
+        start, end = row["start_minute"], row["end_minute"]
+        hours.setdefault(row["week_day"], []).append(
+            (f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}")
+        )
+    return hours
+
+
+def free_day(box: Sandbox, agent_id: int | None = 1, *, week_day: int | None = None) -> date:
+    """A day of this caller's own, beyond the seeded bookings, on which `agent_id` works (any
+    day with None), on `week_day` (1 = Monday) if given."""
+    works = set(working_hours(box, agent_id)) if agent_id is not None else set(range(1, 8))
+    today = site_today()
+    for ahead in range(FIRST_DAY_AHEAD, LAST_DAY_AHEAD):
+        day = today + timedelta(days=ahead)
+        if day in _used or day.isoweekday() not in works:
+            continue
+        if week_day is not None and day.isoweekday() != week_day:
+            continue
+        _used.add(day)
+        return day
+    raise AssertionError("no free day left for this session's tests")
+
+
+def unique_email(tag: str = "booking") -> str:
+    return f"{tag}.{uuid.uuid4().hex[:12]}@example.org"
+
+
+def new_customer_fields(tag: str = "booking") -> dict:
+    """A nested `customer` for POST /bookings that no other test uses."""
+    return {"first_name": "Bea", "last_name": "Booker", "email": unique_email(tag)}
+
+
+def delete_bookings(box: Sandbox, booking_ids) -> None:
+    """Force-delete bookings a test made (already gone is fine)."""
+    for booking_id in booking_ids:
+        status, body = box.request("DELETE", f"{API_PREFIX}/bookings/{booking_id}?force=true")
+        assert status in (200, 404), (status, body)

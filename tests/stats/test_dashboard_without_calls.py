@@ -1,0 +1,61 @@
+"""Once the history holds everything the dashboard needs, a view makes no call at all (the
+cache empty), and its figures are computed again only when the history changes."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from history import sync
+from history.services import customers_copied, history_changed, whole_history_covered
+from stats import history_figures
+from tests.stats.test_dashboard import check_dashboard, upstream_calls
+
+pytestmark = pytest.mark.django_db
+
+
+def test_after_a_full_sync_the_dashboard_makes_no_call(manager_client, live_sandbox):
+    call_command("sync_bookings", "--once", stdout=io.StringIO())
+    assert whole_history_covered() and customers_copied()
+
+    cache.clear()
+    before = time.time()
+    today = timezone.localdate()
+    response = manager_client.get("/stats/", {"period": "90d"})
+    assert live_sandbox.requests_since(before) == []
+    assert upstream_calls(response) == 0
+    board = response.context["board"]
+    assert board.source == "history"
+    with live_sandbox.db() as conn:
+        # New customers, the at-risk list (lifetime figures) and all: as LatePoint's data says.
+        check_dashboard(response, conn, today - timedelta(days=89), today)
+    assert board.risk_checked > 0
+
+
+def test_figures_are_computed_again_only_when_the_history_changes(
+    manager_client, live_sandbox, monkeypatch
+):
+    today = timezone.localdate()
+    assert sync.sync_pass(within=(today - timedelta(days=59), today)).complete
+    computed = []
+    original = history_figures.history_period_figures
+
+    def counted(*args, **kwargs):
+        computed.append(kwargs["period"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(history_figures, "history_period_figures", counted)
+    first = manager_client.get("/stats/", {"period": "30d"})
+    assert first.context["board"].source == "history" and len(computed) == 2
+    again = manager_client.get("/stats/", {"period": "30d"})
+    assert len(computed) == 2
+    assert again.context["board"].current == first.context["board"].current
+    history_changed()
+    manager_client.get("/stats/", {"period": "30d"})
+    assert len(computed) == 4
