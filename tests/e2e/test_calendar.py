@@ -12,18 +12,25 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import business_today
 
-#: Where the focus is in the grid: the item's booking id (or ""), column and row.
+#: Where the focus is in the grid: the item's booking id (or ""), column, row, and place among
+#: its column's items in the grid's order (what the up and down keys follow).
 FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || !el.matches('[data-cal-item]')) return null;
-  return {id: el.id, col: +el.dataset.col, row: +el.dataset.row};
+  const column = [...document.querySelectorAll(
+    `#calendar-grid .calendar-table [data-cal-item][data-col="${el.dataset.col}"]`)];
+  return {id: el.id, col: +el.dataset.col, row: +el.dataset.row, index: column.indexOf(el)};
 }"""
+#: The place of an item among its column's items, in the grid's order.
+INDEX = """(el) => [...document.querySelectorAll(
+  `#calendar-grid .calendar-table [data-cal-item][data-col="${el.dataset.col}"]`)].indexOf(el)"""
 
 
 def _arrow_to(page: Page, target: str) -> None:
     """Move the focus to the element `target` (an id) with the arrow keys alone."""
     goal = page.locator(f"#{target}")
-    col, row = int(goal.get_attribute("data-col")), int(goal.get_attribute("data-row"))
+    col = int(goal.get_attribute("data-col"))
+    index = goal.evaluate(INDEX)
     for _ in range(200):
         here = page.evaluate(FOCUSED)
         assert here is not None, "the focus left the grid"
@@ -32,10 +39,10 @@ def _arrow_to(page: Page, target: str) -> None:
         if here["col"] != col:
             key = "ArrowRight" if here["col"] < col else "ArrowLeft"
         else:
-            key = "ArrowDown" if here["row"] <= row else "ArrowUp"
+            key = "ArrowDown" if here["index"] < index else "ArrowUp"
         page.keyboard.press(key)
         after = page.evaluate(FOCUSED)
-        assert after != here or here["row"] == row, f"{key} did not move from {here}"
+        assert after != here, f"{key} did not move from {here}"
     raise AssertionError(f"the arrow keys never reached #{target}")
 
 

@@ -12,8 +12,9 @@ from tests.e2e.conftest import business_today, sign_in
 
 
 def _caller(sandbox) -> dict:
-    """An active seeded customer whose next booking is after today, whose phone number's last seven
-    digits belong to no one else (so typing them finds exactly this customer)."""
+    """An active seeded customer with no booking today (a late one would be offered for check-in
+    beside them) and one after today, whose phone number's last seven digits belong to no one
+    else (so typing them finds exactly this customer)."""
     with sandbox.db() as db:
         customers = db.execute(
             "SELECT id, first_name, last_name, phone, status FROM sandbox_customer"
@@ -26,6 +27,12 @@ def _caller(sandbox) -> dict:
             " WHERE start_at >= ? ORDER BY start_at, id",
             (now,),
         ).fetchall()
+        booked_today = {
+            row["customer_id"]
+            for row in db.execute(
+                "SELECT customer_id FROM sandbox_booking WHERE start_date = ?", (business_today(),)
+            )
+        }
     digits_of = {c["id"]: "".join(ch for ch in c["phone"] if ch.isdigit()) for c in customers}
     next_booking = {}
     for row in upcoming:
@@ -35,7 +42,7 @@ def _caller(sandbox) -> dict:
         upcoming_first = next_booking.get(c["id"])
         if c["status"] != "active" or len(tail) < 7 or upcoming_first is None:
             continue
-        if upcoming_first["start_date"] <= business_today():
+        if upcoming_first["start_date"] <= business_today() or c["id"] in booked_today:
             continue
         if sum(tail in digits for digits in digits_of.values()) == 1:
             with sandbox.db() as db:
