@@ -1,12 +1,18 @@
-"""gunicorn settings for the front office: `gunicorn -c gunicorn.conf.py frontoffice.wsgi`.
+"""gunicorn settings for the front office: `gunicorn -c gunicorn.conf.py config.wsgi`.
 
 Threaded workers, so a page waiting on a slow LatePoint never holds up one served from the
 cache; a worker timeout well above the page's upstream deadline (LATEPOINT_DEADLINE), so no
 worker is killed while a page waits on LatePoint: the deadline answers first, with the last
 good copy or an error page.
+
+Before any worker starts, the application is loaded once in a process of its own: what would
+stop every worker (a forgotten `collectstatic`, a bad setting) stops gunicorn at once with its
+one message, instead of a traceback from each worker.
 """
 
 import os
+import subprocess
+import sys
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
@@ -23,3 +29,25 @@ keepalive = 65
 
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 errorlog = "-"
+
+
+# Loads the application as a worker would, and says only the message of a configuration error.
+_LOAD_ONCE = """
+import importlib, sys, warnings
+from django.core.exceptions import ImproperlyConfigured
+warnings.simplefilter("ignore")  # a worker that starts shows them
+try:
+    importlib.import_module(sys.argv[1])
+except ImproperlyConfigured as exc:
+    sys.exit(f"Error: {exc}")
+"""
+
+
+def on_starting(server):
+    module = (getattr(server.app, "app_uri", None) or "config.wsgi").partition(":")[0]
+    # Our own interpreter and code, and the module gunicorn was told to load anyway.
+    loaded = subprocess.run([sys.executable, "-c", _LOAD_ONCE, module], check=False)  # noqa: S603
+    if loaded.returncode:
+        if server.pidfile is not None:
+            server.pidfile.unlink()
+        sys.exit(loaded.returncode)

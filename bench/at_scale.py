@@ -252,8 +252,6 @@ def live_key_window(args, workdir: Path, sandbox, office, data) -> dict:
                     plans[i],
                     t0,
                     results,
-                    badges=False,
-                    ends_at=ends_at,
                 ).run,
                 name=f"desk{i + 1}",
             )

@@ -12,12 +12,15 @@ file with the default database cache, so a cold cache, LATEPOINT_RATE_LIMIT=60).
     2 booking pages          GET  /bookings/<id>/
     2 check-ins              POST /bookings/<id>/check-in/  (HTMX; today's open bookings, once each)
     2 board refreshes        GET  /  (HX-Request: true, HX-Target: today-board)
+    the manager: 4 stats     GET  /stats/?period=30d, 90d and two custom ranges
 
 Reports upstream calls a minute from the sandbox's request log (and the most in any 60 s),
 the 429s LatePoint sent, pages served stale (X-Upstream-Stale), error pages by status, and
 response times. Writes bench/results/five_desks.json (the failed requests included, with the
 title and message of their page) and keeps the front office's log in
-bench/results/five_desks.log (five_desks_badges.* with --badges). Targets: bench/README.md.
+bench/results/five_desks.log. With --manager (the default), a manager opens the stats for four
+periods the booking history does not hold (its sync is not running) every minute alongside
+the desks. Targets: bench/README.md.
 
     .venv/bin/python bench/run.py --scenario five-desks [--minutes 3] [--desks 5]
     .venv/bin/python bench/five_desks.py [--minutes 1]          # the same, on its own
@@ -26,7 +29,6 @@ bench/results/five_desks.log (five_desks_badges.* with --badges). Targets: bench
 from __future__ import annotations
 
 import argparse
-import contextlib
 import html
 import json
 import math
@@ -44,9 +46,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -61,7 +62,7 @@ WORKERS = 3  # WEB_CONCURRENCY, as `make run`
 TIME_ZONE = "America/New_York"  # the front office's and the sandbox's default business zone
 SEED = 14
 DESK_PASSWORD = "desk-bench-password"  # noqa: S105 - a throwaway account in a throwaway database
-WSGI_APP = "frontoffice.wsgi:application"
+WSGI_APP = "config.wsgi:application"
 REQUEST_TIMEOUT = 90  # seconds; the page's own deadline (LATEPOINT_DEADLINE, 15 s) answers first
 
 #: What one desk does every minute.
@@ -73,7 +74,10 @@ PER_MINUTE = (
     ("check_in", 2),
     ("refresh", 2),
 )
-ACTIONS = tuple(name for name, _ in PER_MINUTE)
+ACTIONS = (*(name for name, _ in PER_MINUTE), "stats")
+#: Upstream calls the front office may make in any 60 s (LATEPOINT_RATE_LIMIT less its margin).
+BUDGET = 54
+MANAGER = ("manager", "manager-demo")  # the demo manager (manage.py demo_users)
 
 #: Environment the front office must not inherit from whoever runs the bench.
 _INHERITED_PREFIXES = ("DJANGO_", "LATEPOINT_", "FRONTOFFICE_", "SANDBOX_", "GUNICORN_")
@@ -84,9 +88,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--minutes", type=int, default=3, help="five desks: minutes to run (3)")
     parser.add_argument("--desks", type=int, default=5, help="five desks: how many desks (5)")
     parser.add_argument(
-        "--badges",
-        action="store_true",
-        help="five desks: also load the risk badges a browser loads by itself (htmx)",
+        "--manager",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="five desks: a manager opens stats for four periods alongside the desks (yes)",
     )
 
 
@@ -124,7 +129,7 @@ def front_office_env(workdir: Path, sandbox, port: int, **extra: str) -> dict[st
         if not k.startswith(_INHERITED_PREFIXES) and k not in _INHERITED_NAMES
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="frontoffice.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         FRONTOFFICE_DEMO="true",
         LATEPOINT_API_URL=sandbox.base_url,
         LATEPOINT_API_KEY=sandbox.api_key,
@@ -285,6 +290,24 @@ def plan_desk(desk: int, minutes: int, data: Data, pool: list[int]) -> list[Step
     return steps
 
 
+def plan_manager(minutes: int, data: Data) -> list[Step]:
+    """The manager's script: every minute, the stats for four periods the history does not
+    hold (nothing syncs it here), at random moments."""
+    rng = random.Random(SEED * 1000)
+    today = datetime.fromisoformat(data.today).date()
+    ranges = ((200, 140), (400, 300))  # days ago
+    periods = ["period=30d", "period=90d"] + [
+        f"period=custom&date_from={today - timedelta(a)}&date_to={today - timedelta(b)}"
+        for a, b in ranges
+    ]
+    steps = []
+    for minute in range(minutes):
+        moments = sorted(rng.uniform(1, 59) for _ in periods)
+        for at, query in zip(moments, periods, strict=True):
+            steps.append(Step(minute * 60 + at, "stats", "GET", f"/stats/?{query}"))
+    return steps
+
+
 # --- the desks -----------------------------------------------------------------------------
 
 
@@ -335,7 +358,7 @@ def _calls(server_timing: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def sign_in(url: str, username: str) -> requests.Session:
+def sign_in(url: str, username: str, password: str = DESK_PASSWORD) -> requests.Session:
     session = requests.Session()
     page = session.get(url + "/accounts/login/", timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
@@ -345,7 +368,7 @@ def sign_in(url: str, username: str) -> requests.Session:
         url + "/accounts/login/",
         data={
             "username": username,
-            "password": DESK_PASSWORD,
+            "password": password,
             "csrfmiddlewaretoken": token.group(1),
         },
         allow_redirects=False,
@@ -369,7 +392,7 @@ def fetch(
     headers: dict | None = None,
     data: dict | None = None,
 ) -> tuple[Result, str]:
-    """One request, timed: its Result and the body (for the badges it asks for)."""
+    """One request, timed: its Result and the body."""
     started = time.time()
     t = time.perf_counter()
     result = Result(
@@ -401,139 +424,44 @@ def fetch(
             result.message = "redirected to " + response.headers.get("Location", "")
         elif response.status_code >= 400:
             result.title, result.message = describe_page(body)
-        elif action == "badge":
-            result.message = badge_outcome(body)
     except requests.RequestException as exc:
         result.ms = round((time.perf_counter() - t) * 1000, 1)
         result.error = f"{type(exc).__name__}: {exc}"
     return result, body
 
 
-#: An element htmx loads by itself: `hx-get=".../badge/..." ... hx-trigger="load[ delay:N(ms|s)]"`
-#: (the Today board's rows, the booking page, and a badge that says to ask again later).
-_LAZY_BADGE = re.compile(
-    r'hx-get="(/bookings/badge/[^"]+)"[^>]*?hx-trigger="load(?: delay:(\d+(?:\.\d+)?)(ms|s))?"'
-)
-BROWSER_CACHE_SECONDS = 60  # the badge's Cache-Control: private, max-age=60
-
-
-def lazy_badges(body: str) -> dict[str, float]:
-    """The badge URLs a page makes htmx load, with the delay (seconds) each is loaded after."""
-    found: dict[str, float] = {}
-    for path, delay, unit in _LAZY_BADGE.findall(body):
-        seconds = float(delay or 0) / (1000 if unit == "ms" else 1)
-        found.setdefault(html.unescape(path), seconds)
-    return found
-
-
-def badge_outcome(body: str) -> str:
-    if "waiting for LatePoint" in body:
-        return "waiting"
-    if "Risk unknown" in body:
-        return "failed"
-    return "shown"
-
-
 class Desk:
-    """One receptionist's browser: the script and, with `badges`, what htmx loads by itself.
+    """One person's browser following a script (a desk's, or the manager's)."""
 
-    Badges: every badge of a full Today board or booking page, after the delay the page names,
-    six at a time; the browser keeps each 60 s (Cache-Control), a board refresh keeps the
-    badges already shown (hx-preserve) and loads only new rows', and a badge that says
-    "waiting for LatePoint" is asked again after its delay. None is asked after the script's
-    last minute.
-    """
-
-    def __init__(self, number, session, url, steps, t0, out, *, badges, ends_at) -> None:
+    def __init__(self, number, session, url, steps, t0, out) -> None:
         self.number, self.session, self.url, self.steps = number, session, url, steps
-        self.t0, self.out, self.ends_at = t0, out, ends_at
-        self.fresh_until: dict[str, float] = {}
-        self.pool = ThreadPoolExecutor(max_workers=6) if badges else None
-        self.timers: list[threading.Timer] = []
+        self.t0, self.out = t0, out
 
     def run(self) -> None:
-        try:
-            for step in self.steps:
-                delay = self.t0 + step.at - time.time()
-                if delay > 0:
-                    time.sleep(delay)
-                headers = dict(step.headers)
-                data = None
-                if step.method == "POST":
-                    # The board's form: the CSRF token (rotated at sign-in) and the way back.
-                    headers["X-CSRFToken"] = self.session.cookies.get("csrftoken", "")
-                    headers["HX-Current-URL"] = self.url + "/"
-                    data = {"next": "/"}
-                result, body = fetch(
-                    self.session,
-                    self.url,
-                    self.number,
-                    step.action,
-                    step.method,
-                    step.path,
-                    t0=self.t0,
-                    planned=step.at,
-                    headers=headers,
-                    data=data,
-                )
-                self.out.append(result)
-                if self.pool is not None and result.status == 200:
-                    if step.action in ("board", "booking"):
-                        self.load_badges(body, new_rows_only=False)
-                    elif step.action == "refresh":
-                        self.load_badges(body, new_rows_only=True)
-        finally:
-            if self.pool is not None:
-                for timer in self.timers:
-                    timer.cancel()
-                self.pool.shutdown(wait=True)
-
-    def load_badges(self, body: str, *, new_rows_only: bool) -> None:
-        now = time.time()
-        for path, delay in lazy_badges(body).items():
-            if new_rows_only and path in self.fresh_until:
-                continue  # already on the board: htmx keeps it
-            if self.fresh_until.get(path, 0) > now:
-                continue  # the browser's copy is still fresh
-            self.fresh_until[path] = now + BROWSER_CACHE_SECONDS
-            self.later(path, delay)
-
-    def later(self, path: str, delay: float) -> None:
-        if delay <= 0:
-            self.submit(path)
-            return
-        timer = threading.Timer(delay, self.submit, args=(path,))
-        timer.daemon = True
-        self.timers.append(timer)
-        timer.start()
-
-    def submit(self, path: str) -> None:
-        if time.time() > self.ends_at:
-            return
-        with contextlib.suppress(RuntimeError):  # the desk has finished its script
-            self.pool.submit(self.badge, path)
-
-    def badge(self, path: str) -> None:
-        if time.time() > self.ends_at:
-            return
-        headers = {"HX-Request": "true", "HX-Current-URL": self.url + "/"}
-        result, body = fetch(
-            self.session,
-            self.url,
-            self.number,
-            "badge",
-            "GET",
-            path,
-            t0=self.t0,
-            planned=time.time() - self.t0,
-            headers=headers,
-        )
-        self.out.append(result)
-        if result.status == 200:
-            # "Risk: waiting for LatePoint" asks again after a delay (not from the cache).
-            for again, delay in lazy_badges(body).items():
-                self.fresh_until[again] = time.time() + delay + BROWSER_CACHE_SECONDS
-                self.later(again, delay)
+        for step in self.steps:
+            delay = self.t0 + step.at - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            headers = dict(step.headers)
+            data = None
+            if step.method == "POST":
+                # The board's form: the CSRF token (rotated at sign-in) and the way back.
+                headers["X-CSRFToken"] = self.session.cookies.get("csrftoken", "")
+                headers["HX-Current-URL"] = self.url + "/"
+                data = {"next": "/"}
+            result, _ = fetch(
+                self.session,
+                self.url,
+                self.number,
+                step.action,
+                step.method,
+                step.path,
+                t0=self.t0,
+                planned=step.at,
+                headers=headers,
+                data=data,
+            )
+            self.out.append(result)
 
 
 # --- the report ----------------------------------------------------------------------------
@@ -579,13 +507,13 @@ def summarize(results: list[Result], upstream: list, t0: float, minutes: int) ->
         )
     window_max, window_at = sliding_max([r[0] for r in rows])
 
-    scripted = [r for r in results if r.action != "badge"]  # the badges are reported apart
+    scripted = results
+    desk_pages = [r for r in results if r.action != "stats" and r.status]
     answered = [r for r in scripted if r.status]
     statuses = Counter(r.status for r in answered)
     errors = Counter(r.status for r in answered if is_error_page(r.status))
     by_action = {}
-    actions = [*ACTIONS, "badge"] if any(r.action == "badge" for r in results) else ACTIONS
-    for action in actions:
+    for action in ACTIONS:
         mine = [r for r in results if r.action == action]
         times = [r.ms for r in mine if r.status]
         by_action[action] = {
@@ -598,10 +526,6 @@ def summarize(results: list[Result], upstream: list, t0: float, minutes: int) ->
             "p95_ms": percentile(times, 95),
             "max_ms": max(times) if times else None,
         }
-        if action == "badge":
-            by_action[action]["outcomes"] = dict(
-                Counter(r.message for r in mine if r.status == 200)
-            )
     times = [r.ms for r in answered]
     late = [r.started - r.planned for r in scripted]
     return {
@@ -620,6 +544,7 @@ def summarize(results: list[Result], upstream: list, t0: float, minutes: int) ->
             "served": len(answered),
             "no_answer": len(scripted) - len(answered),
             "stale": sum(1 for r in answered if r.stale),
+            "stale_desk_pages": sum(1 for r in desk_pages if r.stale),
             "error_pages": sum(errors.values()),
             "error_pages_by_status": {str(k): v for k, v in sorted(errors.items())},
             "statuses": {str(k): v for k, v in sorted(statuses.items())},
@@ -640,17 +565,23 @@ def _path_kind(path: str) -> str:
 def checks_for(summary: dict) -> list[tuple[str, bool]]:
     up, pages = summary["upstream"], summary["pages"]
     worst = max((m["upstream_calls"] for m in up["per_minute"]), default=0)
-    badge_errors = summary["by_action"].get("badge", {}).get("error_pages", 0)
-    errors = pages["error_pages"] + badge_errors
-    what = f"got {errors}" + (f", {badge_errors} of them badges" if badge_errors else "")
+    errors = pages["error_pages"]
     return [
         (f"upstream calls <= {RATE_LIMIT} in every minute (most: {worst})", worst <= RATE_LIMIT),
         (
             f"upstream calls <= {RATE_LIMIT} in any 60 s (most: {up['max_in_any_60s']})",
             up["max_in_any_60s"] <= RATE_LIMIT,
         ),
+        (
+            f"upstream calls <= {BUDGET} in any 60 s (most: {up['max_in_any_60s']})",
+            up["max_in_any_60s"] <= BUDGET,
+        ),
         (f"0 upstream 429s (got {up['status_429']})", up["status_429"] == 0),
-        (f"0 error pages ({what})", errors == 0),
+        (f"0 error pages (got {errors})", errors == 0),
+        (
+            f"0 older copies on desk pages (got {pages['stale_desk_pages']})",
+            pages["stale_desk_pages"] == 0,
+        ),
         (f"every request answered (unanswered: {pages['no_answer']})", pages["no_answer"] == 0),
     ]
 
@@ -688,14 +619,9 @@ def print_report(summary: dict, args, data: Data, failures: list[Result]) -> Non
     print(header)
     print("-" * len(header))
     rows = dict(summary["by_action"])
-    badges = rows.pop("badge", None)
     rows["all"] = {**pages, "statuses": pages["statuses"]}
-    if badges is not None:
-        rows["badge"] = badges
     for action, row in rows.items():
         statuses = ", ".join(f"{k}: {v}" for k, v in row["statuses"].items())
-        if action == "badge":
-            statuses += " (" + ", ".join(f"{k}: {v}" for k, v in row["outcomes"].items()) + ")"
         print(
             f"{action:<10} {row['served']:>6} {row['stale']:>6} {row['error_pages']:>7} "
             f"{_ms(row['median_ms']):>10} {_ms(row['p95_ms']):>8} {_ms(row['max_ms']):>8}  "
@@ -746,6 +672,9 @@ def run(args) -> int:
             sessions = [sign_in(office.url, f"desk{i + 1}") for i in range(desks)]
             pools = [data.checkins[i::desks] for i in range(desks)]
             plans = [plan_desk(i + 1, minutes, data, pools[i]) for i in range(desks)]
+            if args.manager:  # the manager is "desk" 0 in the results
+                sessions.insert(0, sign_in(office.url, MANAGER[0], MANAGER[1]))
+                plans.insert(0, plan_manager(minutes, data))
 
             # A clean start: the sandbox's rate window and request log begin now.
             status, body = sandbox.request("DELETE", "/_sandbox/faults")
@@ -756,22 +685,14 @@ def run(args) -> int:
             clock = datetime.now(ZoneInfo(TIME_ZONE))  # the log's clock
             print(f"{desks} desks for {minutes} min (from {clock:%H:%M:%S})...", flush=True)
             results: list[Result] = []
-            ends_at = t0 + minutes * 60
             threads = [
                 threading.Thread(
-                    target=Desk(
-                        i + 1,
-                        sessions[i],
-                        office.url,
-                        plans[i],
-                        t0,
-                        results,
-                        badges=args.badges,
-                        ends_at=ends_at,
-                    ).run,
-                    name=f"desk{i + 1}",
+                    target=Desk(number, session, office.url, plan, t0, results).run,
+                    name=f"desk{number}",
                 )
-                for i in range(desks)
+                for number, session, plan in zip(
+                    range(0 if args.manager else 1, desks + 1), sessions, plans, strict=True
+                )
             ]
             for thread in threads:
                 thread.start()
@@ -784,7 +705,7 @@ def run(args) -> int:
                 stop_front_office(office)
             stop_sandbox(sandbox)
         RESULTS.mkdir(parents=True, exist_ok=True)
-        name = "five_desks_badges" if args.badges else "five_desks"
+        name = "five_desks"
         if office is not None:
             shutil.copy(office.log_path, RESULTS / f"{name}.log")
 
@@ -805,7 +726,7 @@ def run(args) -> int:
         "latepoint_rate_limit": RATE_LIMIT,
         "workers": WORKERS,
         "seed": SEED,
-        "badges": bool(args.badges),
+        "manager": bool(args.manager),
         "today": data.today,
         "open_bookings_today": len(data.checkins),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},

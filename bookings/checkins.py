@@ -12,9 +12,9 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from bookings.models import CheckIn
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
 
 
 class CheckInError(Exception):

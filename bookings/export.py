@@ -1,7 +1,8 @@
 """The bookings list as CSV: the table's columns plus ids, safe to open in a spreadsheet.
 
-Cell quoting, the byte-order mark and the "export incomplete" line are
-`frontoffice.csv_export`'s: one rule for every file a manager downloads.
+Only the columns and the filters are the bookings'. Cell quoting and the byte-order mark are
+`exports.csv_export`'s, the paging and the audit entry `exports.jobs`': one rule for
+every file a manager downloads.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from typing import Any
 
 from django.http import QueryDict
 
-from frontoffice import csv_export
-from frontoffice.exports import ExportKind, Reader
-from frontoffice.upstream import get_client
+from bookings.forms import BookingFilterForm
+from bookings.services.listing import BookingFilters
+from exports import csv_export
+from exports.jobs import list_export
+from frontoffice.reference import reference_data
 from latepoint.models import Booking
 
 __all__ = ["HEADER", "KIND"]
@@ -46,28 +49,19 @@ COLUMNS: tuple[tuple[str, Callable[[Booking], Any]], ...] = (
 HEADER = csv_export.header(COLUMNS)
 
 
-def _reader(query: str) -> Reader:
-    """The bookings the list at `?query` shows, in its order, every page of them (the list's
-    page and page size do not apply), read straight from LatePoint."""
-    from bookings.forms import BookingFilterForm
-    from frontoffice.reference import reference_data
-
-    form = BookingFilterForm(QueryDict(query), reference=reference_data())
-    filters, _warnings = form.filters()
-    arguments = filters.as_api_kwargs()
-    return Reader(
-        filters=filters.describe(),
-        page=lambda number, per_page: get_client().list_bookings(
-            **arguments, page=number, per_page=per_page
-        ),
-    )
+def _filters(query: QueryDict) -> BookingFilters:
+    """The bookings list's filters, as the list reads them (its page and page size aside)."""
+    filters, _warnings = BookingFilterForm(query, reference=reference_data()).filters()
+    return filters
 
 
-KIND = ExportKind(
+#: The bookings the list shows, in its order, every page of them.
+KIND = list_export(
     name="bookings",
     object_type="booking",
     title="Bookings",
     columns=COLUMNS,
     list_url_name="bookings:list",
-    read=_reader,
+    filters=_filters,
+    list_method="list_bookings",
 )

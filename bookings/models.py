@@ -55,6 +55,7 @@ class StatusChange(models.Model):
     class Result(models.TextChoices):
         OK = "ok", "Succeeded"
         FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Outcome unknown"
 
     booking_id = models.BigIntegerField(db_index=True)
     customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)

@@ -16,7 +16,7 @@ from django_htmx.http import trigger_client_event
 
 from bookings.checkins import checkins_for_bookings
 from bookings.models import CheckIn
-from bookings.services.arrivals import board_row, checkin_refusal, listed_booking
+from bookings.services.arrivals import board_row, checkin_refusal, listed_booking, with_badges
 from bookings.services.listing import booking_get
 from bookings.services.status import booking_actions
 from frontoffice.http import HtmxHttpRequest, same_site_url, wants_fragment
@@ -77,13 +77,16 @@ def panel_response(
     if booking is not None:
         if check_in is _LOOK_UP:
             check_in = checkins_for_bookings([booking.id]).get(booking.id)
-        row = board_row(booking, check_in, now=timezone.now())
+        # The customer's badge is drawn with the panel: risk from the booking history, blocked
+        # when their summary is cached (no call: the panel reuses the calendar's listing).
+        row = with_badges([board_row(booking, check_in, now=timezone.now())])[0]
         context.update(
             row=row,
             check_in=row.check_in,
             checkin_refusal="" if row.check_in else checkin_refusal(booking),
             actions=booking_actions(booking=booking, user=request.user),
             late_minutes=row.late_minutes,
+            badge=row.badge,
         )
     response = TemplateResponse(
         request, "bookings/includes/booking_panel.html", context, status=status

@@ -1,7 +1,9 @@
-"""Booking screens: the bookings list, booking detail and its status changes.
+"""The booking page (`/bookings/<id>/`) and its status changes, also posted from the calendar's
+side panel and from a Today board row.
 
 Thin views: they read the request, call `bookings.services`, and render one template per page
-(narrowed to a partial for HTMX requests). The Today board and check-in are in `today_views`.
+(narrowed to a partial for HTMX requests). The bookings list is in `list_views`, the Today board
+in `today_views`, check-in in `checkin_views`.
 """
 
 from __future__ import annotations
@@ -9,33 +11,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import push_url, reswap, retarget
+from django_htmx.http import reswap, retarget
 
 from bookings.checkins import checkins_for_bookings
-from bookings.forms import (
-    MORE_FILTERS,
-    BookingFilterForm,
-    StatusChangeForm,
-    corrected_data,
-    every_date_query,
-    filters_query,
-    list_scope,
-    more_filters_set,
-    narrowed,
-)
+from bookings.forms import StatusChangeForm
 from bookings.panel import from_panel, panel_booking, panel_response
 from bookings.services.arrivals import checkin_refusal, minutes_late, today_row
-from bookings.services.booking import book_again_url, booking_start_local, reschedule_refusal
+from bookings.services.badges import booking_badge
+from bookings.services.booking import book_again_url, booking_start_local
 from bookings.services.listing import booking_get
-from bookings.services.listing import booking_list as list_bookings
+from bookings.services.moving import reschedule_refusal
 from bookings.services.status import (
-    TransitionRefused,
     booking_action,
     booking_actions,
     booking_change_status,
@@ -44,24 +35,17 @@ from bookings.services.status import (
     status_label,
     transition_refusal,
 )
-from bookings.tables import BookingTable, sort_links
 from bookings.today_views import board_row_response
-from frontoffice import export_views
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
-from frontoffice.pagination import page_links
-from frontoffice.reference import reference_data
-from frontoffice.roles import is_manager, manager_required
-from frontoffice.upstream_errors import describe
-from latepoint.errors import LatePointError, NotFound
 from latepoint.models import Booking
-
-# --- booking detail and status ----------------------------------------------------------------
+from upstream.failures import Failure, Missing, describe
+from upstream.writes import Outcome
 
 
 def _get_booking(booking_id: int) -> Booking:
     try:
         return booking_get(booking_id=booking_id)
-    except NotFound:
+    except Missing:
         raise Http404("No such booking.") from None
 
 
@@ -96,7 +80,8 @@ def _book_again_url(booking: Booking) -> str:
 @vary_on_htmx
 @vary_on_headers("HX-Target")
 def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateResponse:
-    """One booking with its check-in, status actions and history (one upstream call).
+    """One booking with its check-in, status actions and history, and its customer's badge
+    (one upstream call, and the customer's summary, kept for hours).
 
     Aimed at the calendar's side panel (htmx), the panel instead: the booking as the calendar
     of `?day=` just read it when it can (no call).
@@ -104,15 +89,19 @@ def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateRespons
     if from_panel(request):
         try:
             booking = panel_booking(booking_id=booking_id, day=request.GET.get("day", "")[:10])
-        except NotFound:
+        except Missing:
             raise Http404("No such booking.") from None
         return panel_response(request, booking)
     booking = _get_booking(booking_id)
-    return TemplateResponse(request, "bookings/detail.html", detail_context(request, booking))
+    context = detail_context(request, booking)
+    if booking.customer and booking.customer.id:
+        # Drawn with the page: risk from the booking history, blocked from the customer's read.
+        context["badge"] = booking_badge(customer_id=booking.customer.id)
+    return TemplateResponse(request, "bookings/detail.html", context)
 
 
 def _status_failure(
-    request: HtmxHttpRequest, context: dict, exc: LatePointError, *, sent: bool
+    request: HtmxHttpRequest, context: dict, exc: Failure, *, sent: bool
 ) -> TemplateResponse:
     """The confirmation page again after LatePoint failed, with what was typed (the reason).
 
@@ -152,12 +141,11 @@ def _confirmation(
         "to_status": to_status,
         "error": "",
         "current_status": current_status,
+        "seen_value": form["seen_status"].value() or current_status,
     }
 
 
-def _status_unreadable(
-    request: HtmxHttpRequest, booking_id: int, exc: LatePointError
-) -> TemplateResponse:
+def _status_unreadable(request: HtmxHttpRequest, booking_id: int, exc: Failure) -> TemplateResponse:
     """The booking could not be read to make the change: nothing was changed, and the
     confirmation comes back with what was typed (the reason), ready to be sent again."""
     form = StatusChangeForm(request.POST)
@@ -191,15 +179,22 @@ def _status_region(request: HtmxHttpRequest, booking_id: int) -> str:
     return ""
 
 
-def _region_refusal(
+def _refusal(
     request: HtmxHttpRequest, region: str, booking: Booking | None, page: TemplateResponse
 ) -> HttpResponse:
-    """A change posted from a panel or a row that was not made: that region again, saying why
-    (what the confirmation page `page` would have said)."""
+    """A change that was not made: the confirmation page `page`, saying why; or, posted from a
+    panel or a row (`region`), that region again, saying what `page` would have said."""
+    if not region:
+        return page
     context = page.context_data or {}
     form = context.get("form")
     reasons = form.errors.get("reason", []) if form is not None and form.is_bound else []
-    error = context.get("error") or " ".join(reasons) or "Confirm the change first."
+    error = (
+        context.get("error")
+        or context.get("conflict_message")
+        or " ".join(reasons)
+        or "Confirm the change first."
+    )
     booking_id = context["booking"].id
     if region == "panel":
         response = panel_response(
@@ -221,6 +216,87 @@ def _region_refusal(
     return response
 
 
+def _status_outcome_page(
+    request: HtmxHttpRequest, context: dict, outcome: Outcome
+) -> TemplateResponse:
+    """The confirmation page again for a change that was not made (what was typed kept):
+
+    - a conflict: the booking changed since it was seen; both versions, and the change
+      offered again from the status it now has, if that is allowed;
+    - refused: why (a transition not allowed is final; any other failure may be sent again);
+    - unknown: what was checked, and no blind retry.
+    """
+    if outcome.status == 404:
+        raise Http404("No such booking.")
+    now = outcome.record
+    if now is not None:
+        context.update(booking=now, current_status=str(now.status))
+    if outcome.conflict:
+        to_status = context["to_status"]
+        context.update(
+            conflict=True,
+            seen_status=context["form"].cleaned_data.get("seen_status", ""),
+            action=booking_action(booking=now, user=request.user, to_status=to_status),
+            seen_value=str(now.status),
+            conflict_message=(
+                f"Changed since you opened it: this booking is now "
+                f"{status_label(now.status).lower()} in LatePoint. Nothing was changed."
+            ),
+        )
+        context["refused"] = context["action"] is None
+    else:
+        final = outcome.status in (403, 409) and now is not None
+        context.update(
+            error=outcome.message,
+            error_title=outcome.title,
+            maybe_applied=outcome.unknown,
+            refused=final,
+        )
+    response = TemplateResponse(
+        request, "bookings/status_confirm.html", context, status=outcome.status
+    )
+    return outcome.apply_headers(response)
+
+
+def _confirm_page(request: HtmxHttpRequest, context: dict, status: int) -> TemplateResponse:
+    return TemplateResponse(request, "bookings/status_confirm.html", context, status=status)
+
+
+def _unconfirmed(
+    request: HtmxHttpRequest, booking: Booking, form: StatusChangeForm, context: dict
+) -> TemplateResponse:
+    """The confirmation page of a change not (yet) confirmed, saying why when it was posted
+    without a reason it needs, could not be understood, or is not allowed."""
+    if request.method == "POST" and set(form.errors) - {"reason"}:
+        context["error"] = "The change could not be understood."
+    elif request.method == "POST" and form.errors:
+        return _confirm_page(request, context, 400)
+    to_status = context["to_status"]
+    if context["action"] is None and to_status:
+        context["error"] = transition_refusal(
+            booking=booking, to_status=to_status, user=request.user
+        )
+    return _confirm_page(request, context, 400 if context["error"] else 200)
+
+
+def _status_changed(
+    request: HtmxHttpRequest, region: str, booking: Booking, outcome: Outcome, to_status: str
+) -> HttpResponse:
+    """The change was made: the panel or the row again, or the booking page with a message."""
+    updated = outcome.record
+    label = status_label(to_status).lower()
+    done = f"Booking {booking.booking_code or booking.id} is now {label}."
+    if outcome.confirmed_after_failure:
+        done += " (LatePoint's answer was lost; reading the booking back shows the change.)"
+    if region == "panel":
+        return panel_response(request, updated, message=done, changed=True)
+    if region == "row":
+        row = today_row(booking_id=updated.id, booking=updated)
+        return board_row_response(request, updated.id, row=row)
+    messages.success(request, done)
+    return HttpResponseRedirect(reverse("bookings:detail", args=[booking.id]))
+
+
 @require_http_methods(["GET", "POST"])
 @vary_on_htmx
 @vary_on_headers("HX-Target")
@@ -233,38 +309,20 @@ def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     region = _status_region(request, booking_id)
     try:
         booking = _get_booking(booking_id)
-    except LatePointError as exc:
+    except Failure as exc:
         if request.method != "POST":
             raise
-        page = _status_unreadable(request, booking_id, exc)
-        return _region_refusal(request, region, None, page) if region else page
+        return _refusal(request, region, None, _status_unreadable(request, booking_id, exc))
     data = request.POST if request.method == "POST" else request.GET
     form = StatusChangeForm(data)
     to_status = data.get("to_status", "")
     context = _confirmation(request, booking, form, to_status, current_status=str(booking.status))
-
-    def refused(status: int, page: TemplateResponse | None = None) -> HttpResponse:
-        page = page or TemplateResponse(
-            request, "bookings/status_confirm.html", context, status=status
-        )
-        return _region_refusal(request, region, booking, page) if region else page
-
     if request.method == "GET" or not form.is_confirmed:
-        if request.method == "POST" and set(form.errors) - {"reason"}:
-            context["error"] = "The change could not be understood."
-        elif request.method == "POST" and form.errors:
-            return refused(400)
-        if context["action"] is None and to_status:
-            context["error"] = transition_refusal(
-                booking=booking, to_status=to_status, user=request.user
-            )
-        status = 400 if context["error"] else 200
-        if request.method == "POST":
-            return refused(status)
-        return TemplateResponse(request, "bookings/status_confirm.html", context, status=status)
+        page = _unconfirmed(request, booking, form, context)
+        return _refusal(request, region, booking, page) if request.method == "POST" else page
 
     try:
-        updated = booking_change_status(
+        outcome = booking_change_status(
             user=request.user,
             booking_id=booking.id,
             to_status=form.cleaned_data["to_status"],
@@ -274,102 +332,11 @@ def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
-        return refused(400)
-    except TransitionRefused as exc:
-        context.update(error=exc.message, current_status=exc.current, refused=True)
-        return refused(409)
+        return _refusal(request, region, booking, _confirm_page(request, context, 400))
     except PermissionDenied as exc:
         context.update(error=str(exc), refused=True)
-        return refused(403)
-    except NotFound:
-        raise Http404("No such booking.") from None
-    except LatePointError as exc:
-        return refused(0, _status_failure(request, context, exc, sent=True))
-    label = status_label(form.cleaned_data["to_status"]).lower()
-    done = f"Booking {booking.booking_code or booking.id} is now {label}."
-    if region == "panel":
-        return panel_response(request, updated, message=done, changed=True)
-    if region == "row":
-        row = today_row(booking_id=updated.id, booking=updated)
-        return board_row_response(request, updated.id, row=row)
-    messages.success(request, done)
-    return HttpResponseRedirect(reverse("bookings:detail", args=[booking.id]))
-
-
-# --- the bookings list ----------------------------------------------------------------------
-
-
-@require_GET
-@vary_on_htmx
-def booking_list(request: HtmxHttpRequest) -> HttpResponse:
-    """The bookings list: LatePoint's filters, sorting and paging (one upstream call).
-
-    It opens on today's bookings and what comes after, in time order; dates or an order in
-    the address (even an empty date, for every date) are the user's own and are kept.
-    """
-    today = timezone.localdate()
-    reference = reference_data()
-    form = BookingFilterForm(request.GET, reference=reference)
-    filters, warnings = form.filters(today=today)
-    corrected = filters_query(filters)
-    list_url = reverse("bookings:list") + (f"?{corrected}" if corrected else "")
-    if warnings and not wants_fragment(request):
-        for warning in warnings:
-            messages.warning(request, warning)
-        return redirect(list_url)
-    query = filters_query(filters, page="", per_page="")
-    fragment = wants_fragment(request)
-    context = {
-        "fragment": fragment,
-        "filters": filters,
-        "warnings": warnings,
-        "list_url": list_url,
-        "scope": list_scope(filters, today=today),
-        "has_filters": narrowed(filters),
-        "every_date_url": "?" + every_date_query(filters),
-        "dated": filters.date_from is not None or filters.date_to is not None,
-        "from_today": filters.date_from == today and filters.date_to is None,
-        "can_export": is_manager(request.user),
-        "export_query": query,
-    }
-    error = None
-    try:
-        page = list_bookings(filters=filters)
-    except LatePointError as exc:
-        # Said in the list's own region, the filters kept, with the summary saying so too.
-        error = describe(exc)
-        context.update(error_title=error.title, error_message=error.message)
-    else:
-        context.update(
-            page=page,
-            table=BookingTable(list(page.items), sort_links=sort_links(filters)),
-            pagination=page_links(page, lambda n: "?" + filters_query(filters, page=n)),
-        )
-    status = error.status if error else 200
-    if fragment:
-        response = TemplateResponse(
-            request, "bookings/list.html#booking-table", context, status=status
-        )
-        if warnings:
-            push_url(response, list_url)
-    else:
-        # The form shows the filters as applied: today's date in From when the list opens on
-        # it.
-        form = BookingFilterForm(corrected_data(filters), reference=reference)
-        form.is_valid()
-        context.update(
-            form=form,
-            more_fields=[form[name] for name in MORE_FILTERS],
-            more_filters_open=more_filters_set(filters),
-        )
-        response = TemplateResponse(request, "bookings/list.html", context, status=status)
-    if error:
-        error.apply_headers(response)
-    return response
-
-
-@require_GET
-@manager_required
-def booking_export(request: HtmxHttpRequest) -> TemplateResponse:
-    """The export of the bookings the list's filters select, asked for by address."""
-    return export_views.confirm(request, "bookings")
+        return _refusal(request, region, booking, _confirm_page(request, context, 403))
+    if not outcome.done:
+        page = _status_outcome_page(request, context, outcome)
+        return _refusal(request, region, booking, page)
+    return _status_changed(request, region, booking, outcome, form.cleaned_data["to_status"])

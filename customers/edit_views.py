@@ -16,17 +16,19 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from customers import save_errors, services
 from customers.forms import CustomerForm, editable_custom_keys
-from customers.services import EditConflict, customer_form_values, format_updated_at
-from customers.snapshots import load_snapshot, sign_snapshot, snapshot_customer_id
-from frontoffice import writes
-from frontoffice.http import vary_on_htmx, wants_fragment
-from frontoffice.roles import is_manager
-from frontoffice.upstream_errors import UpstreamError
-from latepoint.errors import (
-    LatePointError,
-    NotFound,
+from customers.services import (
+    DUPLICATE_EMAIL,
+    EditConflict,
+    customer_form_values,
+    format_updated_at,
 )
+from customers.snapshots import load_snapshot, sign_snapshot, snapshot_customer_id
+from frontoffice.http import render, vary_on_htmx
+from frontoffice.roles import is_manager
 from latepoint.models import Customer, CustomerStatus
+from upstream import writes
+from upstream.failures import Failure, Missing
+from upstream.writes import Outcome
 
 TEMPLATE = "customers/form.html"
 
@@ -42,15 +44,9 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseRedirect(url)
 
 
-def _render(
-    request: HttpRequest, context: dict, *, status: int = 200, error: UpstreamError | None = None
-) -> TemplateResponse:
-    """The form page, or the form alone for HTMX; a save that failed upstream sets the status."""
-    template = f"{TEMPLATE}#customer-form" if wants_fragment(request) else TEMPLATE
-    if error is not None:
-        status = error.status
-    response = TemplateResponse(request, template, context, status=status)
-    return error.apply_headers(response) if error is not None else response
+def _render(request: HttpRequest, context: dict, *, status: int = 200) -> TemplateResponse:
+    """The form page, or the form alone for HTMX."""
+    return render(request, TEMPLATE, context, partial="customer-form", status=status)
 
 
 def _context(
@@ -78,13 +74,28 @@ def _context(
     }
 
 
-def _settle_failed(request: HttpRequest, token: str | None, exc: LatePointError) -> None:
-    """After a failed write: the form may be sent again; if the write may have landed, a
-    resubmit first looks for its result."""
-    if save_errors.nothing_written(exc):
-        writes.release(request, token)
-    else:
-        writes.unknown(request, token)
+def _answer(
+    request: HttpRequest,
+    token: str | None,
+    outcome: Outcome,
+    form: CustomerForm,
+    context: dict,
+    *,
+    customer_id: int | None = None,
+) -> HttpResponse:
+    """What became of a save (as the service says it): done, on to the profile with its
+    message; else the form again, everything typed kept, with what failed on it. The form's
+    one-time token is settled to match, so a resubmit never writes twice."""
+    if outcome.done:
+        url = reverse("customers:detail", args=[outcome.record.id])
+        writes.settle(request, token, outcome, url=url, message=outcome.message)
+        messages.success(request, outcome.message)
+        return _redirect(request, url)
+    writes.settle(request, token, outcome)
+    save_errors.show_outcome(form, outcome)
+    context["email_owner"] = _email_owner(form, customer_id=customer_id)
+    response = _render(request, context, status=outcome.status)
+    return outcome.apply_headers(response)
 
 
 def _repeat(request: HttpRequest, claim: writes.Claim, form: CustomerForm, context: dict):
@@ -120,13 +131,9 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         return _repeat(request, claim, form, _context(request, form))
     if claim is not None and claim.after_unknown:
         # This form was sent before and LatePoint's answer was lost: was it created then?
-        earlier = services.created_earlier(form.all_values())
+        earlier = services.customer_create_earlier(data=form.all_values())
         if earlier is not None:
-            done = f"Customer {earlier.full_name} was created by your earlier save."
-            url = reverse("customers:detail", args=[earlier.id])
-            writes.finish(request, token, url=url, message=done)
-            messages.success(request, done)
-            return _redirect(request, url)
+            return _answer(request, token, earlier, form, _context(request, form))
     duplicates = _unconfirmed_duplicates(form)
     if duplicates:
         # Nothing is written: the form comes back with the warning, and with the duplicates'
@@ -137,21 +144,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         form = CustomerForm(data, **options)
         form.is_valid()
         return _render(request, _context(request, form, duplicates=duplicates))
-    try:
-        result = services.customer_create(user=request.user, data=form.all_values())
-    except LatePointError as exc:
-        _settle_failed(request, token, exc)
-        error = save_errors.apply_upstream_error(form, exc, creating=True)
-        context = _context(request, form, email_owner=_email_owner(form))
-        return _render(request, context, error=error)
-    customer = result.customer
-    done = f"Customer {customer.full_name or form.value_text('email')} created."
-    if result.confirmed_after_failure:
-        done += " (LatePoint's answer was lost; reading it back shows the customer.)"
-    url = reverse("customers:detail", args=[customer.id])
-    writes.finish(request, token, url=url, message=done)
-    messages.success(request, done)
-    return _redirect(request, url)
+    outcome = services.customer_create(user=request.user, data=form.all_values())
+    return _answer(request, token, outcome, form, _context(request, form))
 
 
 def _unconfirmed_duplicates(form: CustomerForm) -> list[Customer]:
@@ -159,7 +153,7 @@ def _unconfirmed_duplicates(form: CustomerForm) -> list[Customer]:
     and confirmed; none when LatePoint cannot be asked (the create then says what failed)."""
     try:
         found = services.customer_duplicates(values=form.all_values())
-    except LatePointError:
+    except Failure:
         return []
     confirmed = form.cleaned_data.get("confirm_duplicate") or frozenset()
     return [] if {c.id for c in found} <= confirmed else found
@@ -167,13 +161,13 @@ def _unconfirmed_duplicates(form: CustomerForm) -> list[Customer]:
 
 def _email_owner(form: CustomerForm, *, customer_id: int | None = None) -> Customer | None:
     """After LatePoint refused the email as taken: the customer who has it, to link to."""
-    if save_errors.DUPLICATE_EMAIL not in form.errors.get("email", []):
+    if DUPLICATE_EMAIL not in form.errors.get("email", []):
         return None
     try:
         return services.customer_with_email(
             email=form.submitted_text("email"), exclude_id=customer_id
         )
-    except LatePointError:
+    except Failure:
         return None
 
 
@@ -183,7 +177,7 @@ def _email_owner(form: CustomerForm, *, customer_id: int | None = None) -> Custo
 def _customer_or_404(customer_id: int) -> Customer:
     try:
         return services.customer_edit_get(customer_id=customer_id)
-    except NotFound:
+    except Missing:
         raise Http404("No such customer.") from None
 
 
@@ -221,112 +215,79 @@ def _conflict_rows(form: CustomerForm, conflict: EditConflict, original: dict, s
     return rows
 
 
+def _opened(request: HttpRequest, customer_id: int, options: dict[str, bool]) -> HttpResponse:
+    """The edit form on the customer as LatePoint has it now, signed with what it shows."""
+    customer = _customer_or_404(customer_id)
+    keys = editable_custom_keys(show_sensitive=options["show_sensitive"])
+    values = customer_form_values(customer, custom_keys=keys)
+    initial = {
+        **values,
+        "snapshot": sign_snapshot(
+            customer_id=customer.id,
+            values=values,
+            updated_at=format_updated_at(customer.updated_at),
+        ),
+        "updated_at": format_updated_at(customer.updated_at),
+    }
+    form = CustomerForm(original=values, initial=initial, **options)
+    return _render(request, _context(request, form, customer))
+
+
+def _reopened(request: HttpRequest, customer_id: int, options: dict[str, bool]) -> HttpResponse:
+    """The form cannot say what it was opened with: keep what was typed, compare anew."""
+    customer = _customer_or_404(customer_id)
+    keys = editable_custom_keys(show_sensitive=options["show_sensitive"])
+    current = customer_form_values(customer, custom_keys=keys)
+    form = CustomerForm(_fresh_form_data(request, current, customer), original=current, **options)
+    form.is_valid()
+    notice = (
+        "This form could not be checked against the customer as it was when you opened it. "
+        "Nothing was saved: review the values below, then save again."
+    )
+    return _render(request, _context(request, form, customer, notice=notice), status=409)
+
+
 @require_http_methods(["GET", "POST"])
 @vary_on_htmx
 def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     options = _form_options(request)
     if request.method != "POST":
-        customer = _customer_or_404(customer_id)
-        keys = editable_custom_keys(show_sensitive=options["show_sensitive"])
-        values = customer_form_values(customer, custom_keys=keys)
-        initial = {
-            **values,
-            "snapshot": sign_snapshot(
-                customer_id=customer.id,
-                values=values,
-                updated_at=format_updated_at(customer.updated_at),
-            ),
-            "updated_at": format_updated_at(customer.updated_at),
-        }
-        form = CustomerForm(original=values, initial=initial, **options)
-        return _render(request, _context(request, form, customer))
-
-    keys = editable_custom_keys(show_sensitive=options["show_sensitive"])
+        return _opened(request, customer_id, options)
     snapshot = load_snapshot(request.POST.get("snapshot", ""), customer_id=customer_id)
     if snapshot is None:
-        # The form cannot say what it was opened with: keep what was typed, compare anew.
-        customer = _customer_or_404(customer_id)
-        current = customer_form_values(customer, custom_keys=keys)
-        form = CustomerForm(
-            _fresh_form_data(request, current, customer), original=current, **options
-        )
-        form.is_valid()
-        notice = (
-            "This form could not be checked against the customer as it was when you opened it. "
-            "Nothing was saved: review the values below, then save again."
-        )
-        return _render(request, _context(request, form, customer, notice=notice), status=409)
+        return _reopened(request, customer_id, options)
 
     original = snapshot["values"]
     form = CustomerForm(request.POST, original=original, **options)
     if not form.is_valid():
         return _render(request, _context(request, form, _stub(customer_id, original)))
-
     changes = form.changed_values()
     if not changes:
         messages.info(request, "Nothing was changed.")
         return _redirect(request, reverse("customers:detail", args=[customer_id]))
-
     token = request.POST.get("submit_token")
     claim = writes.claim(request, token)
     if claim is not None and not claim.first:
         return _repeat(request, claim, form, _context(request, form, _stub(customer_id, original)))
-    try:
-        # One writer at a time for this customer, in every process: a save that comes second
-        # finds the first one's change below and shows the conflict instead of overwriting it.
-        with writes.record_lock("customer", customer_id):
-            return _save_edit(request, form, customer_id, original, changes, options, token)
-    except writes.RecordBusy as busy:
-        writes.release(request, token)
-        form.add_error(None, busy.user_message)
-        return _render(request, _context(request, form, _stub(customer_id, original)), status=409)
 
-
-def _save_edit(request, form, customer_id, original, changes, options, token) -> HttpResponse:
-    """The conflict check and the write of one edit (under the customer's lock)."""
-    try:
-        conflict = services.customer_edit_conflict(
-            customer_id=customer_id, original=original, custom_keys=form.custom_keys
+    outcome = services.customer_save(
+        user=request.user,
+        customer_id=customer_id,
+        original=original,
+        changes=changes,
+        custom_keys=form.custom_keys,
+    )
+    if outcome.status == 404:
+        writes.settle(request, token, outcome)
+        raise Http404("No such customer.")
+    if outcome.conflict:
+        writes.settle(request, token, outcome)
+        conflict = services.edit_conflict(
+            outcome.record, original=original, custom_keys=form.custom_keys
         )
-    except NotFound:
-        writes.release(request, token)
-        raise Http404("No such customer.") from None
-    except LatePointError as exc:
-        writes.release(request, token)
-        error = save_errors.apply_upstream_error(form, exc, creating=False)
-        return _render(request, _context(request, form, _stub(customer_id, original)), error=error)
-
-    # A field already holding the value typed is no conflict: an earlier save of this form
-    # whose answer was lost, or a colleague making the very same change.
-    already = {n for n in conflict.fields if n in changes and conflict.current[n] == changes[n]}
-    if set(conflict.fields) - already:
-        writes.release(request, token)
         return _render_conflict(request, form, conflict, original, options)
-    changes = {n: v for n, v in changes.items() if n not in already}
-    if not changes:
-        done = "Customer saved: LatePoint already has these values."
-        url = reverse("customers:detail", args=[customer_id])
-        writes.finish(request, token, url=url, message=done)
-        messages.success(request, done)
-        return _redirect(request, url)
-
-    try:
-        result = services.customer_update(
-            user=request.user, customer_id=customer_id, original=original, changes=changes
-        )
-    except LatePointError as exc:
-        _settle_failed(request, token, exc)
-        error = save_errors.apply_upstream_error(form, exc, creating=False)
-        owner = _email_owner(form, customer_id=customer_id)
-        context = _context(request, form, conflict.customer, email_owner=owner)
-        return _render(request, context, error=error)
-    done = "Customer saved."
-    if result.confirmed_after_failure:
-        done += " (LatePoint's answer was lost; reading the customer back shows your changes.)"
-    url = reverse("customers:detail", args=[customer_id])
-    writes.finish(request, token, url=url, message=done)
-    messages.success(request, done)
-    return _redirect(request, url)
+    context = _context(request, form, outcome.record or _stub(customer_id, original))
+    return _answer(request, token, outcome, form, context, customer_id=customer_id)
 
 
 def _stub(customer_id: int, original: dict[str, str]) -> Customer:

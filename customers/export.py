@@ -1,4 +1,8 @@
-"""The customer list as CSV: the table's columns plus ids, safe to open in a spreadsheet."""
+"""The customer list as CSV: the table's columns plus ids, safe to open in a spreadsheet.
+
+Only the columns and the filters are the customers'; the rest is `exports.jobs`' and
+`exports.csv_export`'s, as for every file a manager downloads.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,11 @@ from typing import Any
 
 from django.http import QueryDict
 
-from frontoffice import csv_export
-from frontoffice.csv_export import safe_cell
-from frontoffice.exports import ExportKind, Reader
-from frontoffice.upstream import get_client
+from customers.filters import CustomerFilterForm
+from customers.services.listing import CustomerFilters
+from exports import csv_export
+from exports.csv_export import safe_cell
+from exports.jobs import list_export
 from latepoint.models import Customer, CustomerStats
 
 __all__ = ["HEADER", "KIND", "safe_cell"]
@@ -44,26 +49,18 @@ COLUMNS: tuple[tuple[str, Callable[[Customer], Any]], ...] = (
 HEADER = csv_export.header(COLUMNS)
 
 
-def _reader(query: str) -> Reader:
-    """The customers the list at `?query` shows, every page of them (the list's page and page
-    size do not apply), read straight from LatePoint."""
-    from customers.filters import CustomerFilterForm
-
-    filters = CustomerFilterForm(QueryDict(query)).list_query().filters
-    arguments = filters.as_api_kwargs()
-    return Reader(
-        filters=filters.describe(),
-        page=lambda number, per_page: get_client().list_customers(
-            **arguments, page=number, per_page=per_page
-        ),
-    )
+def _filters(query: QueryDict) -> CustomerFilters:
+    """The customer list's filters, as the list reads them (its page and page size aside)."""
+    return CustomerFilterForm(query).list_query().filters
 
 
-KIND = ExportKind(
+#: The customers the list shows, every page of them.
+KIND = list_export(
     name="customers",
     object_type="customer",
     title="Customers",
     columns=COLUMNS,
     list_url_name="customers:list",
-    read=_reader,
+    filters=_filters,
+    list_method="list_customers",
 )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django_countries import countries
 
 from customers import custom_fields
-from customers.services.editing import CUSTOM_PREFIX
+from customers.services.editing import CUSTOM_PREFIX, FIELD_LABELS
 from customers.validators import (
     EMAIL_MAX,
     collapse_spaces,
@@ -30,8 +30,8 @@ from customers.validators import (
     validate_date_of_birth,
     validate_name,
 )
-from frontoffice import writes
 from latepoint.models import CustomerStatus
+from upstream import writes
 
 GENDER_CHOICES = [
     ("", "Not given"),
@@ -68,48 +68,48 @@ def editable_custom_keys(*, show_sensitive: bool) -> list[str]:
 class CustomerForm(forms.Form):
     """Create (original=None) or edit (original = the values the form was opened with)."""
 
-    first_name = forms.CharField(label="First name", max_length=200)
-    last_name = forms.CharField(label="Last name", max_length=200)
+    first_name = forms.CharField(label=FIELD_LABELS["first_name"], max_length=200)
+    last_name = forms.CharField(label=FIELD_LABELS["last_name"], max_length=200)
     email = forms.EmailField(
-        label="Email",
+        label=FIELD_LABELS["email"],
         max_length=254,
         error_messages={"invalid": "Enter a valid email address, like name@example.com."},
     )
     phone = forms.CharField(
-        label="Phone",
+        label=FIELD_LABELS["phone"],
         required=False,
         max_length=40,
         help_text="With the country code if the number is not local, e.g. +44 20 7946 0958.",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     date_of_birth = forms.DateField(
-        label="Date of birth",
+        label=FIELD_LABELS["date_of_birth"],
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )
-    gender = forms.ChoiceField(label="Gender", required=False, choices=GENDER_CHOICES)
-    status = forms.ChoiceField(label="Status", choices=CREATE_STATUS_CHOICES)
+    gender = forms.ChoiceField(label=FIELD_LABELS["gender"], required=False, choices=GENDER_CHOICES)
+    status = forms.ChoiceField(label=FIELD_LABELS["status"], choices=CREATE_STATUS_CHOICES)
     confirm_block = forms.BooleanField(
         label="Yes, block this customer",
         required=False,
         help_text="Needed when setting the status to Blocked: a blocked customer cannot book.",
     )
-    address = forms.CharField(label="Street address", required=False, max_length=255)
-    city = forms.CharField(label="City", required=False, max_length=100)
-    state = forms.CharField(label="State or province", required=False, max_length=100)
-    zipcode = forms.CharField(label="ZIP or postal code", required=False, max_length=20)
-    country = forms.ChoiceField(label="Country", required=False)
+    address = forms.CharField(label=FIELD_LABELS["address"], required=False, max_length=255)
+    city = forms.CharField(label=FIELD_LABELS["city"], required=False, max_length=100)
+    state = forms.CharField(label=FIELD_LABELS["state"], required=False, max_length=100)
+    zipcode = forms.CharField(label=FIELD_LABELS["zipcode"], required=False, max_length=20)
+    country = forms.ChoiceField(label=FIELD_LABELS["country"], required=False)
     notes = forms.CharField(
-        label="Notes",
+        label=FIELD_LABELS["notes"],
         required=False,
         max_length=NOTES_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     snapshot = forms.CharField(required=False, widget=forms.HiddenInput)
     updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
-    # The form's one-time token: a second submit of it never writes again (frontoffice.writes).
+    # The form's one-time token: a second submit of it never writes again (upstream.writes).
     submit_token = forms.CharField(required=False, widget=forms.HiddenInput)
     # Create: the ids of the existing customers with the same name and phone that the user was
     # shown and chose to create anyway (a later match with someone else warns again).

@@ -10,13 +10,12 @@ from django_htmx.http import push_url
 from customers import services
 from customers.filters import MORE_FILTERS, CustomerFilterForm, ListQuery
 from customers.tables import SORT_NOTE, CustomerTable
-from frontoffice import export_views
+from exports import views as export_views
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.pagination import page_links
 from frontoffice.roles import is_manager, manager_required
-from frontoffice.upstream_errors import describe
-from latepoint.errors import LatePointError
 from latepoint.models import Customer, Page
+from upstream.failures import Failure, describe
 
 
 def _fetch(query: ListQuery) -> Page[Customer]:
@@ -47,7 +46,7 @@ def customer_list(request: HtmxHttpRequest) -> TemplateResponse:
     error = None
     try:
         page = _fetch(query)
-    except LatePointError as exc:
+    except Failure as exc:
         error = describe(exc)
         context.update(error_title=error.title, error_message=error.message)
     else:

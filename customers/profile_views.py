@@ -19,8 +19,8 @@ from customers.services.profile import (
     customer_profile_get,
     parse_tab_request,
 )
-from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
-from latepoint.errors import NotFound
+from frontoffice.http import HtmxHttpRequest, render, vary_on_htmx, wants_fragment
+from upstream.failures import Missing
 
 
 def _tab_links(customer_id: int, open_tab: str) -> list[dict]:
@@ -63,10 +63,13 @@ def _tab_context(customer_id: int, tab: BookingTab) -> dict:
 
 
 def _not_found(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
-    template = "customers/detail_not_found.html"
-    if wants_fragment(request):
-        template += "#customer-missing"
-    return TemplateResponse(request, template, {"customer_id": customer_id}, status=404)
+    return render(
+        request,
+        "customers/detail_not_found.html",
+        {"customer_id": customer_id},
+        partial="customer-missing",
+        status=404,
+    )
 
 
 @require_GET
@@ -78,7 +81,7 @@ def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateRespo
         profile = customer_profile_get(
             customer_id=customer_id, user=request.user, today=timezone.localdate()
         )
-    except NotFound:
+    except Missing:
         return _not_found(request, customer_id)
 
     if wanted.is_default:
@@ -90,7 +93,7 @@ def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateRespo
             tab = customer_bookings_get(
                 customer_id=customer_id, tab=wanted.tab, limit=wanted.limit, notice=wanted.notice
             )
-        except NotFound:
+        except Missing:
             return _not_found(request, customer_id)
 
     context = {
@@ -130,7 +133,7 @@ def customer_bookings(request: HtmxHttpRequest, customer_id: int) -> HttpRespons
         tab = customer_bookings_get(
             customer_id=customer_id, tab=wanted.tab, limit=wanted.limit, notice=wanted.notice
         )
-    except NotFound:
+    except Missing:
         return _not_found(request, customer_id)
     return TemplateResponse(
         request, "customers/detail.html#customer-bookings", _tab_context(customer_id, tab)

@@ -1,6 +1,6 @@
-"""Django's admin, for administrators (superusers) only: staff accounts, roles, the audit trail,
-and sign-in locks (django-axes' records: deleting a user name's or an address's access attempts
-unlocks it).
+"""Django's admin, for administrators (superusers) only: staff accounts, roles and sign-in
+locks (django-axes' records: deleting a user name's or an address's access attempts unlocks
+it). The audit trail's admin is audit.admin's.
 
 The sign-in middleware already refuses /admin/ to anyone but a superuser; these classes refuse
 again, so a staff flag or a stray permission never opens them.
@@ -13,8 +13,6 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
-
-from frontoffice.models import AuditEntry
 
 
 class SuperuserOnly:
@@ -65,28 +63,6 @@ class StaffAccountAdmin(SuperuserOnly, UserAdmin):
 
 class RoleAdmin(SuperuserOnly, GroupAdmin):
     pass
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(SuperuserOnly, admin.ModelAdmin):
-    """The trail is append-only: administrators may read it, nobody may change it here."""
-
-    list_display = ("created_at", "username", "action", "object_type", "object_id", "result")
-    list_filter = ("action", "result", "created_at")
-    search_fields = ("username", "object_id", "summary")
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
 
 
 class SignInRecordAdmin(SuperuserOnly):

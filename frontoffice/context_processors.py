@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from frontoffice import upstream_metrics
 from frontoffice.roles import is_manager, role_name
+from upstream import metrics as upstream_metrics
 
 
 def frontoffice(request):
@@ -19,4 +19,4 @@ def _upstream_notice() -> str:
     from frontoffice.middleware import stale_notice
 
     metrics = upstream_metrics.current()
-    return stale_notice(metrics.stale_since if metrics else None)
+    return stale_notice(metrics.stale_since, metrics.stale_cause) if metrics else ""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
+from collections.abc import Iterable
 
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -34,18 +35,37 @@ def wants_fragment(request: HttpRequest) -> bool:
 vary_on_htmx = vary_on_headers(*HTMX_VARY)
 
 
-def keeps_upstream_notice(view: Callable) -> Callable:
-    """For a view answering a small region beside the page's own (a row's badge): its answer
-    may show the page's "LatePoint is not answering" notice but never clears it, since the
-    page's own region may still show the older copy (see ServerTimingMiddleware)."""
+def htmx_target(request: HttpRequest) -> str:
+    """The id of the element an HTMX request will swap ("" for a page, a history restore
+    included)."""
+    return (request.htmx.target or "") if wants_fragment(request) else ""
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response.keeps_upstream_notice = True
-        return response
 
-    return wrapped
+def render(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    partial: str | None = None,
+    targets: Iterable[str] = (),
+    status: int = 200,
+) -> TemplateResponse:
+    """The one way a view answers with its page or a part of it.
+
+    An HTMX request (not a history restore) gets `partial` (a partial's name is the id of the
+    element it replaces); one aimed (HX-Target) at one of `targets` gets that partial, where
+    the page has several. Everything else gets the whole page. The answer varies on every
+    header that decided it.
+    """
+    target = htmx_target(request)
+    name = partial if wants_fragment(request) else None
+    if target and target in targets:
+        name = target
+    response = TemplateResponse(
+        request, f"{template}#{name}" if name else template, context, status=status
+    )
+    patch_vary_headers(response, (*HTMX_VARY, "HX-Target") if targets else HTMX_VARY)
+    return response
 
 
 def same_site_url(request: HttpRequest, candidate: str | None) -> str:

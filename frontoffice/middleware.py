@@ -16,10 +16,10 @@ from django.utils.formats import date_format
 from django.utils.http import http_date
 from django_htmx.http import HttpResponseClientRedirect, reswap
 
-from frontoffice import upstream_metrics
 from frontoffice.http import HTMX_VARY, wants_fragment
-from frontoffice.upstream_errors import describe, error_page
 from latepoint.errors import LatePointError
+from upstream import metrics as upstream_metrics
+from upstream.failures import describe, error_page
 
 logger = logging.getLogger("frontoffice")
 
@@ -32,8 +32,7 @@ class ServerTimingMiddleware:
     - Adds `Server-Timing: upstream;dur=..;desc="N calls", app;dur=..` to every response.
     - When a read was answered from an older copy because LatePoint did not answer, says so:
       `X-Upstream-Stale` with the copy's time, and for an HTMX request an `upstreamNotice`
-      event (HX-Trigger-After-Settle) that shows or clears the page's notice (static/js/app.js);
-      a view marked `keeps_upstream_notice` (a badge beside the page's own region) only shows it.
+      event (HX-Trigger-After-Settle) that shows or clears the page's notice (static/js/app.js).
     """
 
     def __init__(self, get_response):
@@ -53,25 +52,32 @@ class ServerTimingMiddleware:
             f'upstream;dur={metrics.duration_ms:.1f};desc="{metrics.calls} {calls}", '
             f"app;dur={app_ms:.1f}"
         )
-        notice = stale_notice(metrics.stale_since)
+        notice = stale_notice(metrics.stale_since, metrics.stale_cause)
         if metrics.stale_since is not None:
             timing += ', stale;desc="older copy shown"'
             response["X-Upstream-Stale"] = http_date(metrics.stale_since)
         response["Server-Timing"] = timing
-        keeps = getattr(response, "keeps_upstream_notice", False)
-        if getattr(request, "htmx", False) and not response.streaming and (notice or not keeps):
+        if getattr(request, "htmx", False) and not response.streaming:
             add_client_event(response, "upstreamNotice", {"text": notice}, after_settle=True)
         return response
 
 
-def stale_notice(stale_since: float | None) -> str:
-    """What a page says when it shows an older copy of LatePoint's data ("" when it does not)."""
+def stale_notice(stale_since: float | None, cause: str = "") -> str:
+    """What a page says when it shows an older copy of LatePoint's data ("" when it does not),
+    and why, truly: LatePoint is said not to answer only when it failed."""
     if stale_since is None:
         return ""
     shown = timezone.localtime(datetime.fromtimestamp(stale_since, tz=UTC))
     when = date_format(shown, "H:i")
     if shown.date() != timezone.localdate():
         when = date_format(shown, "j M") + " at " + when
+    if cause == upstream_metrics.HELD_BACK:
+        return (
+            f"Showing what LatePoint said at {when}: the front office is pacing its calls to "
+            "stay within the API key's limit. LatePoint itself is fine."
+        )
+    if cause == upstream_metrics.SLOW:
+        return f"LatePoint is slow to answer: showing what it said at {when}."
     return f"LatePoint is not answering: showing what it said at {when}."
 
 

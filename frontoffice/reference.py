@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontoffice.upstream import api
 from latepoint.models import Agent, Location, Service
+from upstream.gateway import api
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import secrets
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 
-from frontoffice.upstream import api
+from upstream.gateway import api
 
 logger = logging.getLogger("frontoffice")
 

@@ -108,3 +108,20 @@ class CustomerRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Customer #{self.id} (created {self.created_on})"
+
+
+class SyncRequest(models.Model):
+    """Days a manager asked the stats for that the copy did not hold yet: the sync reads
+    their weeks before anything else (`history.schedule.requested_segment`)."""
+
+    start = models.DateField()
+    end = models.DateField()
+    requested_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="history_sync_request_days")
+        ]
+
+    def __str__(self) -> str:
+        return f"asked for {self.start}..{self.end} at {self.requested_at}"

@@ -45,6 +45,26 @@ class Coverage:
     days: int
     synced_days: int
     synced_at: datetime | None  # the oldest read among the days covered
+    #: The runs of days held, oldest first, each (first day, last day).
+    held: tuple[tuple[date, date], ...] = ()
+
+    @property
+    def missing(self) -> tuple[tuple[date, date], ...]:
+        """The runs of days not held yet, oldest first."""
+        runs, day = [], self.start
+        for first, last in (*self.held, (self.end + timedelta(days=1), self.end)):
+            if day < first:
+                runs.append((day, first - timedelta(days=1)))
+            day = last + timedelta(days=1)
+        return tuple(runs)
+
+    def latest_run(self, *, start: date, end: date) -> tuple[date, date] | None:
+        """The latest run of days held within start..end (None: none of them is held)."""
+        for first, last in reversed(self.held):
+            first, last = max(first, start), min(last, end)
+            if first <= last:
+                return first, last
+        return None
 
     @property
     def complete(self) -> bool:
@@ -94,7 +114,18 @@ def history_coverage(*, start: date, end: date) -> Coverage:
             walked_at__isnull=False, end__gte=start, start__lte=end
         ):
             cover(segment.start, segment.end, segment.walked_at)
-    return Coverage(start, end, days, len(covered), oldest)
+    return Coverage(start, end, days, len(covered), oldest, _runs(covered))
+
+
+def _runs(days: set[date]) -> tuple[tuple[date, date], ...]:
+    """The days as runs of consecutive days, oldest first."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] == day - timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return tuple(runs)
 
 
 def whole_history_covered() -> bool:

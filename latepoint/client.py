@@ -12,7 +12,7 @@ from datetime import date, time
 from typing import Any
 
 from latepoint import envelope, parsing
-from latepoint.errors import Conflict, SlotUnavailable
+from latepoint.errors import BadResponse, Conflict, SlotUnavailable
 from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service, Slot
 from latepoint.transport import CallRecord, Transport, _path_id
 
@@ -38,6 +38,16 @@ def _booking_payload(body: Any) -> Any:
     ):
         payload = payload["booking"]
     return payload
+
+
+def _check_deleted(body: Any) -> None:
+    """A DELETE's answer: 204 No Content (None), or an object (S4 with `data`, S5 message only).
+
+    An empty 200 is not among the documented answers and is refused before this (BadResponse,
+    sent=True: the record may be gone or not, so the caller reads it back).
+    """
+    if body is not None and not isinstance(body, Mapping):
+        raise BadResponse(f"expected an object for a delete, got {type(body).__name__}")
 
 
 def _slot_error(exc: Conflict) -> Conflict:
@@ -133,7 +143,7 @@ class LatePointClient(Transport):
     def delete_customer(self, customer_id: int) -> None:
         """DELETE /customers/{id}. Never retried. A customer with bookings is refused (400)."""
         cid = _path_id(customer_id, "customer")
-        self._request("DELETE", f"/customers/{cid}")
+        _check_deleted(self._request("DELETE", f"/customers/{cid}"))
 
     # --- bookings ----------------------------------------------------------------------
     def list_bookings(
@@ -273,7 +283,10 @@ class LatePointClient(Transport):
         """DELETE /bookings/{id}. Never retried. Approved and completed bookings need
         `force=True` (without it: InvalidRequest)."""
         bid = _path_id(booking_id, "booking")
-        self._request("DELETE", f"/bookings/{bid}", params={"force": True if force else None})
+        body = self._request(
+            "DELETE", f"/bookings/{bid}", params={"force": True if force else None}
+        )
+        _check_deleted(body)
 
     # --- availability --------------------------------------------------------------------
     def get_availability(

@@ -21,13 +21,33 @@ T = TypeVar("T")
 
 
 def decode_json(text: str, *, status: int) -> Any:
-    """The JSON body, or BadResponse. An empty body is None."""
+    """The JSON body, or BadResponse. An empty body is None (for an error status, where the
+    status alone decides; a success is read by `decode_success`)."""
     if not text.strip():
         return None
     try:
         return json.loads(text)
     except ValueError:
         raise BadResponse("the answer is not valid JSON", status=status, body=text) from None
+
+
+def decode_success(text: str, *, status: int) -> dict | list:
+    """The JSON body of a 2xx answer: an object or a list, or BadResponse.
+
+    Every documented success (S1 to S8, a bare list) is one of those. An empty or blank body,
+    `null`, or a bare string or number says nothing about what LatePoint did or holds: reading
+    it as "no rows" would show a broken site as an empty day.
+    """
+    if not text.strip():
+        raise BadResponse(f"LatePoint answered {status} with an empty body", status=status)
+    body = decode_json(text, status=status)
+    if not isinstance(body, dict | list):
+        raise BadResponse(
+            f"expected a JSON object or list, got {type(body).__name__}", status=status, body=text
+        )
+    if body == {}:  # no flag, no data, no record: as silent as an empty body
+        raise BadResponse("the answer is an empty JSON object", status=status, body=text)
+    return body
 
 
 def is_error_body(body: Any) -> bool:
@@ -131,7 +151,13 @@ def error_from_body(status: int, body: Any, *, retry_after: float | None = None)
 
 
 def parse_page(body: Any, item: Callable[[Any], T], *, page: int, per_page: int) -> Page[T]:
-    """A list payload with P1 to P4 metadata (`pagination`, then `meta`), or none at all."""
+    """A list payload with P1 to P4 metadata (`pagination`, then `meta`), or none at all.
+
+    No rows only when the answer says so (`[]`, `"data": []`, `"data": null`); a body that is
+    not an object or a list (an empty answer read as None) is BadResponse, never an empty page.
+    """
+    if not isinstance(body, Mapping | list):
+        raise BadResponse(f"expected a list or an envelope, got {type(body).__name__}")
     payload = unwrap(body)
     if isinstance(payload, Mapping):
         # Some list endpoints nest the rows again: {"data": {"items"|"bookings"|...: [...]}}.
@@ -140,7 +166,7 @@ def parse_page(body: Any, item: Callable[[Any], T], *, page: int, per_page: int)
                 payload = payload[key]
                 break
     if payload is None:
-        payload = []  # "data": null on a list means no rows
+        payload = []  # "data": null inside a success envelope: no rows
     if isinstance(payload, Mapping) and all(str(key).isdigit() for key in payload):
         payload = list(payload.values())  # a PHP array that lost its order
     if not isinstance(payload, list):

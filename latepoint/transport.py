@@ -2,7 +2,9 @@
 
 `_request()` owns the timeouts (cut to the caller's deadline), the retry policy (idempotent GETs
 only), the per-attempt hooks (a budget that may refuse an attempt, a metrics hook) and the log
-line. Answers become JSON bodies or an exception of `latepoint.errors`.
+line. Answers become JSON bodies or an exception of `latepoint.errors`. Its steps: `_attempt()`
+(one try with its hooks), `_send()` (the only code that touches the network) and
+`_retry_wait()` (whether, and when, to try again).
 """
 
 from __future__ import annotations
@@ -60,6 +62,17 @@ class CallRecord:
     attempt: int
     #: Seconds LatePoint asked us to wait (a 429's Retry-After or X-RateLimit-Reset).
     retry_after: float | None = None
+
+
+@dataclass
+class _Sent:
+    """What one attempt brought back: a response (its status and text), or the failure that
+    kept one from arriving. A status with a failure means the body could not be read."""
+
+    response: requests.Response | None = None
+    status: int | None = None
+    text: str = ""
+    failure: LatePointError | None = None
 
 
 def _json_default(value: Any) -> Any:
@@ -206,80 +219,131 @@ class Transport:
     ) -> Any:
         """One logical call: the decoded JSON body of a success, or an exception of the tree.
 
+        A success's body is always a JSON object or list: an empty, blank or non-JSON body,
+        `null`, `{}`, or a bare string or number is BadResponse (sent=True: a write may have
+        landed). The one exception is a DELETE answered 204 No Content, which returns None.
+
         Only GET is retried (connection errors, timeouts, 429, 502, 503, 504); a write is
         attempted exactly once, because a lost answer may hide a write that happened.
         """
         method = method.upper()
-        url = self.base_url + path
-        data = None
-        headers = dict(self._headers)
-        if body is not None:
-            try:
-                data = json.dumps(body, default=_json_default).encode()
-            except TypeError as exc:
-                raise ValueError(str(exc)) from None
-            headers["Content-Type"] = "application/json"
+        data, headers = self._encode(body)
         query = _query(params or {})
-        retryable = method == "GET"
         attempt = 0
         while True:
             attempt += 1
-            timeout = self._attempt_timeout(method, path)
-            if self.before_attempt is not None:
-                self.before_attempt(method, path)
-            started = time.perf_counter()
-            status: int | None = None
-            failure: LatePointError | None = None
-            response = None
-            try:
-                # Redirects are not followed: one would turn a PUT into a GET, and would send
-                # X-API-Key to whatever host the Location names.
-                response = self.session.request(
-                    method,
-                    url,
-                    params=query,
-                    data=data,
-                    headers=headers,
-                    timeout=timeout,
-                    allow_redirects=False,
-                )
-                status = response.status_code
-                # JSON is UTF-8 whatever the Content-Type says; WordPress may prepend a BOM.
-                text = response.content.decode("utf-8-sig", errors="replace")
-            except requests.Timeout:
-                failure = APITimeoutError(f"{method} {path} timed out")
-            except requests.RequestException as exc:
-                failure = APIConnectionError(f"{method} {path} failed: {type(exc).__name__}")
-            duration_ms = (time.perf_counter() - started) * 1000
-            logger.info(
-                "%s %s -> %s in %.0f ms (attempt %d)",
-                method,
-                path,
-                status if status is not None else type(failure).__name__,
-                duration_ms,
-                attempt,
-            )
-            retry_after = None
-            if status == 429 and response is not None:
-                retry_after = envelope.parse_retry_after(response.headers.get("Retry-After"))
-                if retry_after is None:
-                    retry_after = envelope.parse_rate_limit_reset(
-                        response.headers.get("X-RateLimit-Reset")
-                    )
-            self._notify(CallRecord(method, path, status, duration_ms, attempt, retry_after))
+            result, failure = self._attempt(method, path, query, data, headers, attempt)
             if failure is None:
-                try:
-                    return self._handle(status, text, response.headers)
-                except (APIError, BadResponse) as exc:
-                    if not (isinstance(exc, APIError) and exc.status in RETRY_STATUSES):
-                        raise
-                    failure = exc
-            wait = self._delay(attempt, failure) if retryable else None
+                return result
+            wait = self._retry_wait(method, attempt, failure)
             if wait is None:
                 raise failure
             time.sleep(wait)
 
-    def _handle(self, status: int, text: str, headers: Mapping[str, str]) -> Any:
+    def _encode(self, body: Mapping[str, Any] | None) -> tuple[bytes | None, dict[str, str]]:
+        """The request's JSON body (None without one) and the headers to send with it."""
+        headers = dict(self._headers)
+        if body is None:
+            return None, headers
+        try:
+            data = json.dumps(body, default=_json_default).encode()
+        except TypeError as exc:
+            raise ValueError(str(exc)) from None
+        headers["Content-Type"] = "application/json"
+        return data, headers
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        data: bytes | None,
+        headers: Mapping[str, str],
+        attempt: int,
+    ) -> tuple[Any, LatePointError | None]:
+        """One HTTP attempt with its hooks: `(body, None)` for a success, `(None, failure)` for
+        a failure another attempt might cure (no answer, or a status in RETRY_STATUSES).
+
+        Anything else is raised: a refusal by the deadline or the `before_attempt` hook (before
+        anything is sent), and every other error answer."""
+        timeout = self._attempt_timeout(method, path)
+        if self.before_attempt is not None:
+            self.before_attempt(method, path)
+        started = time.perf_counter()
+        sent = self._send(method, path, query, data, headers, timeout)
+        duration_ms = (time.perf_counter() - started) * 1000
+        self._record(method, path, sent, duration_ms, attempt)
+        if sent.failure is not None:
+            return None, sent.failure
+        try:
+            return self._handle(sent.status, sent.text, sent.response.headers, method=method), None
+        except (APIError, BadResponse) as exc:
+            if not (isinstance(exc, APIError) and exc.status in RETRY_STATUSES):
+                raise
+            return None, exc
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        data: bytes | None,
+        headers: Mapping[str, str],
+        timeout: tuple[float, float],
+    ) -> _Sent:
+        """Put one request on the wire; no answer (a timeout, a connection error) is kept as
+        the failure rather than raised, so that it is still logged and counted."""
+        sent = _Sent()
+        try:
+            # Redirects are not followed: one would turn a PUT into a GET, and would send
+            # X-API-Key to whatever host the Location names.
+            sent.response = self.session.request(
+                method,
+                self.base_url + path,
+                params=query,
+                data=data,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+            )
+            sent.status = sent.response.status_code
+            # JSON is UTF-8 whatever the Content-Type says; WordPress may prepend a BOM.
+            sent.text = sent.response.content.decode("utf-8-sig", errors="replace")
+        except requests.Timeout:
+            sent.failure = APITimeoutError(f"{method} {path} timed out")
+        except requests.RequestException as exc:
+            sent.failure = APIConnectionError(f"{method} {path} failed: {type(exc).__name__}")
+        return sent
+
+    def _record(
+        self, method: str, path: str, sent: _Sent, duration_ms: float, attempt: int
+    ) -> None:
+        """The log line and the on_call hook, once per attempt (the key is never logged)."""
+        logger.info(
+            "%s %s -> %s in %.0f ms (attempt %d)",
+            method,
+            path,
+            sent.status if sent.status is not None else type(sent.failure).__name__,
+            duration_ms,
+            attempt,
+        )
+        retry_after = None
+        if sent.status == 429 and sent.response is not None:
+            retry_after = envelope.parse_retry_after(sent.response.headers.get("Retry-After"))
+            if retry_after is None:
+                retry_after = envelope.parse_rate_limit_reset(
+                    sent.response.headers.get("X-RateLimit-Reset")
+                )
+        self._notify(CallRecord(method, path, sent.status, duration_ms, attempt, retry_after))
+
+    def _retry_wait(self, method: str, attempt: int, failure: LatePointError) -> float | None:
+        """Seconds to wait before trying again, or None to give up: only a GET is ever
+        retried, since a write whose answer was lost may still have happened."""
+        return self._delay(attempt, failure) if method == "GET" else None
+
+    def _handle(
+        self, status: int, text: str, headers: Mapping[str, str], *, method: str = "GET"
+    ) -> Any:
         if 300 <= status < 400:
             raise BadResponse(
                 f"LatePoint answered {status} (a redirect): check LATEPOINT_API_URL "
@@ -287,7 +351,9 @@ class Transport:
                 status=status,
             )
         if 200 <= status < 300:
-            body = envelope.decode_json(text, status=status)
+            if status == 204 and method == "DELETE":
+                return None  # No Content: the delete was done and there is nothing to read
+            body = envelope.decode_success(text, status=status)
             if envelope.is_error_body(body):
                 raise envelope.error_from_body(status, body)
             return body

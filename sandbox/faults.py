@@ -49,6 +49,9 @@ class Faults:
     # The sandbox's "now" (ISO 8601 with an offset), frozen; "" = the real clock. It decides
     # which times are free today and what counts as past.
     clock: str = ""
+    # After the next write with write_then_fail is applied and its answer lost, the site
+    # goes down (503 to every request) until the faults are reset: "saved, then gone".
+    down_after_write: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -129,6 +132,7 @@ PARSERS = {
     "write_then_fail": parse_status,
     "write_error": parse_status,
     "clock": parse_clock,
+    "down_after_write": parse_flag,
 }
 
 
@@ -313,6 +317,8 @@ class SandboxMiddleware:
 
         response = self.get_response(request)
         if faults.write_then_fail and is_write and 200 <= response.status_code < 300:
+            if faults.down_after_write:
+                FaultConfig.objects.update_or_create(pk=1, defaults={"unavailable": True})
             failed = e1(faults.write_then_fail, "server_error", "Internal server error")
             return _injected(_with_headers(failed, rate_headers))
         if (

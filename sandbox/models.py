@@ -189,6 +189,7 @@ class FaultConfig(models.Model):
     write_then_fail = models.IntegerField(null=True)
     write_error = models.IntegerField(null=True)
     clock = models.CharField(max_length=40, null=True)
+    down_after_write = models.BooleanField(null=True)
 
     def __str__(self) -> str:
         return "fault overrides"

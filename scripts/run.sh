@@ -41,7 +41,7 @@ trap cleanup INT TERM EXIT
 sandbox $PY -m gunicorn sandbox.wsgi:application --bind "127.0.0.1:${SANDBOX_PORT}" \
   --workers 1 --threads 8 --log-level warning &
 pids+=($!)
-HOST="$HOST" PORT="$PORT" $PY -m gunicorn -c gunicorn.conf.py frontoffice.wsgi:application &
+HOST="$HOST" PORT="$PORT" $PY -m gunicorn -c gunicorn.conf.py config.wsgi:application &
 pids+=($!)
 # The background worker (one consumer: it also runs the periodic booking history sync).
 $PY manage.py run_huey --quiet &

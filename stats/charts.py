@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from frontoffice.formatting import format_money
-from stats.figures import DayCount, ServiceRevenue
+from stats.results import DayCount, ServiceRevenue
 
 WIDTH = 720
 #: Chart labels' size in CSS pixels: at least 12 (readable at arm's length on a tablet). The

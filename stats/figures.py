@@ -1,323 +1,297 @@
-"""The dashboard's figures, computed from bookings already fetched (no upstream call here).
+"""Every figure of the dashboard, defined once, over booking records.
 
-The definitions are those stated on the page; `stats.services` fetches the bookings and puts
-the dashboard together.
+Each figure is written here once, as conditions and measures (`stats.aggregation`) over
+records with the local history's columns, and computed by whichever records hold the bookings:
+the local history's, in the database (`stats.history_figures.history_bookings`: a few
+COUNT / SUM / GROUP BY queries; the dashboard's only source), or records in a list, in Python
+(`stats.aggregation.ListRecords`, as tests make them from bookings: `stats.live.live_records`).
+So a figure cannot mean one thing in one place and another elsewhere.
+
+The definitions, as the page states them (and `tests/stats/recompute.py` recomputes them from
+the sandbox's database):
+
+- A booking belongs to the day it starts, in the site's time zone (`start_date`).
+- Revenue: the sum of the prices of COMPLETED bookings. Average booking value: revenue divided
+  by the number of completed bookings.
+- No-show rate: no-shows ÷ bookings that were due (completed + no-show).
+- Cancellation rate: cancellations ÷ all bookings of the period.
+- New customers: customers whose account was created during the period (counted apart:
+  `stats.live.new_customers_counts`, from the history's copy of the customers when it has one).
+- Returning customers: of the customers with a booking (any status) in the period, the share
+  who also had a booking in the previous period. The previous period's own share would need
+  the period before it, which is not read, so it has no comparison.
+- A customer is one with an id above 0 (profiles need one): a booking without one counts as a
+  booking, but as no customer.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
-
-from django.utils import timezone
+from decimal import Decimal
 
 from frontoffice.formatting import status_label
-from latepoint.models import Booking, BookingStatus
+from latepoint.models import BookingStatus
+from stats.aggregation import Cond, Records, count, distinct, largest, total
+from stats.comparison import Comparison
 from stats.forms import Period
+from stats.results import (
+    BookingFigures,
+    CustomerSpend,
+    DayCount,
+    PeriodFigures,
+    Rate,
+    RiskCandidate,
+    ServiceRevenue,
+    money,
+)
 
 TOP_CUSTOMERS = 10
 
+COMPLETED = str(BookingStatus.COMPLETED)
+NO_SHOW = str(BookingStatus.NO_SHOW)
+CANCELLED = str(BookingStatus.CANCELLED)
+#: The statuses LatePoint documents: a booking with any other counts as "other".
+STATUSES = tuple(str(s) for s in BookingStatus)
+#: The order the dashboard lists them in.
 STATUS_ORDER = (
-    BookingStatus.PENDING,
-    BookingStatus.APPROVED,
-    BookingStatus.COMPLETED,
-    BookingStatus.NO_SHOW,
-    BookingStatus.CANCELLED,
+    str(BookingStatus.PENDING),
+    str(BookingStatus.APPROVED),
+    COMPLETED,
+    NO_SHOW,
+    CANCELLED,
 )
 
-CENT = Decimal("0.01")
-TENTH = Decimal("0.1")
+
+def status_is(status: str) -> Cond:
+    return Cond("status", "eq", status)
 
 
-# --- results --------------------------------------------------------------------------------
+def during(period: Period) -> Cond:
+    """Bookings that start on a day of the period."""
+    return Cond("start_date", "range", (period.start, period.end))
 
 
-@dataclass(frozen=True)
-class Rate:
-    """A share, kept as its two counts so that nothing is lost to rounding."""
+IS_COMPLETED = status_is(COMPLETED)
+#: Profiles need an id above 0: a booking with another counts as a booking, not a customer.
+HAS_CUSTOMER = Cond("customer_id", "gt", 0)
 
-    numerator: int
-    denominator: int
+# --- the measures ---------------------------------------------------------------------------------
 
-    @property
-    def percent(self) -> Decimal | None:
-        """Percentage to one decimal place (half up); None when there is nothing to divide."""
-        if not self.denominator:
-            return None
-        value = Decimal(self.numerator) * 100 / Decimal(self.denominator)
-        return value.quantize(TENTH, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class PeriodFigures:
-    period: Period
-    status_counts: dict[str, int]  # every BookingStatus value, plus "other"
-    total: int
-    revenue: Decimal
-    completed: int
-    no_show_rate: Rate
-    cancellation_rate: Rate
-    new_customers: int
-    customers: int  # distinct customers with a booking in the period
-    returning: Rate | None  # None: it needs the period before, which is not fetched
-
-    @property
-    def average_value(self) -> Decimal | None:
-        if not self.completed:
-            return None
-        return (self.revenue / self.completed).quantize(CENT, rounding=ROUND_HALF_UP)
+#: A period's counts, as one aggregate: its bookings, its revenue, its distinct customers, and
+#: its bookings of each status.
+PERIOD_COUNTS = {
+    "total": count(),
+    "revenue_cents": total("price_cents", IS_COMPLETED),
+    "customers": distinct("customer_id", HAS_CUSTOMER),
+    **{f"status_{status}": count(status_is(status)) for status in STATUSES},
+}
+#: A day's bookings, and those of them completed.
+DAY_COUNTS = {"total": count(), "completed": count(IS_COMPLETED)}
+#: What bookings (completed ones, where this is used) brought in, and how many there were.
+EARNED = {"cents": total("price_cents"), "completed": count()}
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """One figure for the period and the previous one, with its change."""
-
-    key: str
-    label: str
-    kind: str  # "count", "money" or "percent"
-    current: Decimal | int | None
-    previous: Decimal | int | None
-    definition: str = ""
-    #: Which way is good news: "up" (revenue, bookings), "down" (no-show and cancellation
-    #: rates) or "" (neither: a change is only a change).
-    better: str = ""
-
-    @property
-    def change(self) -> Decimal | None:
-        """Percentage points for rates; percent of the previous value for the rest."""
-        if self.current is None or self.previous is None:
-            return None
-        current, previous = Decimal(self.current), Decimal(self.previous)
-        if self.kind == "percent":
-            return (current - previous).quantize(TENTH, rounding=ROUND_HALF_UP)
-        if not previous:
-            return None
-        return ((current - previous) * 100 / previous).quantize(TENTH, rounding=ROUND_HALF_UP)
-
-    @property
-    def trend(self) -> str:
-        change = self.change
-        if change is None:
-            if self.current and self.previous == 0:
-                return "up"
-            return "none"
-        return "up" if change > 0 else "down" if change < 0 else "flat"
-
-    @property
-    def verdict(self) -> str:
-        """ "better" or "worse" for a change of a figure that has a good direction, else ""."""
-        change = self.change
-        if not change or self.better not in ("up", "down"):
-            return ""
-        return "better" if (change > 0) == (self.better == "up") else "worse"
-
-    @property
-    def change_amount(self) -> str:
-        """The size of the change without its sign ("3.1 pts", "10.0%"); "" when there is none
-        to show (see change_text)."""
-        change = self.change
-        if not change:
-            return ""
-        return f"{abs(change)}{' pts' if self.kind == 'percent' else '%'}"
-
-    @property
-    def arrow(self) -> str:
-        """▲ or ▼ for a change with a size, else "" (the text says "up" or "down" too)."""
-        if not self.change_amount:
-            return ""
-        return (
-            "\N{BLACK UP-POINTING TRIANGLE}"
-            if self.change > 0
-            else "\N{BLACK DOWN-POINTING TRIANGLE}"
-        )
-
-    @property
-    def change_label(self) -> str:
-        """The change as read on the dashboard: "▲ 3.1 pts (worse)", "▼ 10.0% (better)", "▲ 4.0%"
-        for a figure with no good direction, and change_text when there is no change to size."""
-        if not self.change_amount:
-            return "no change" if self.change == 0 else self.change_text
-        verdict = f" ({self.verdict})" if self.verdict else ""
-        return f"{self.arrow} {self.change_amount}{verdict}"
-
-    @property
-    def change_text(self) -> str:
-        change = self.change
-        if change is None:
-            if self.current is None or self.previous is None:
-                return "no comparison"
-            if self.previous == 0 and self.current:
-                return "new (none before)"
-            return "no change"
-        unit = " pts" if self.kind == "percent" else "%"
-        if change == 0:
-            return f"0{unit}"
-        sign = "+" if change > 0 else "\N{MINUS SIGN}"
-        return f"{sign}{abs(change)}{unit}"
+# --- the figures ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DayCount:
-    day: date
-    total: int
-    completed: int
-
-
-@dataclass(frozen=True)
-class ServiceRevenue:
-    service_id: int | None
-    name: str
-    revenue: Decimal
-    completed: int
-
-
-@dataclass(frozen=True)
-class CustomerSpend:
-    customer_id: int
-    name: str
-    spend: Decimal
-    completed: int
-
-
-def booking_day(booking: Booking, zone: tzinfo | None = None) -> date | None:
-    """The day a booking starts, in the site's time zone."""
-    if booking.start is None:
-        return None
-    return booking.start.astimezone(zone or timezone.get_current_timezone()).date()
-
-
-_KNOWN_STATUSES = frozenset(str(s) for s in BookingStatus)
-
-
-def _status_key(booking: Booking) -> str:
-    status = str(booking.status)
-    return status if status in _KNOWN_STATUSES else "other"
-
-
-def _customer_id(booking: Booking) -> int | None:
-    """The booking's customer id; None when there is no usable one (profiles need id > 0)."""
-    customer = booking.customer
-    if customer is None or customer.id is None or customer.id <= 0:
-        return None
-    return customer.id
-
-
-def booking_customers(bookings: list[Booking]) -> set[int]:
-    """The distinct customers (with a usable id) who have one of the bookings."""
-    return {cid for b in bookings if (cid := _customer_id(b)) is not None}
-
-
-def _customer_name(booking: Booking) -> str:
-    customer = booking.customer
-    if customer is None:
-        return ""
-    return customer.full_name or f"{customer.first_name} {customer.last_name}".strip()
+def booking_figures(
+    current: Records, previous: Records | None, *, period: Period, named: int | None = None
+) -> BookingFigures:
+    """Every booking figure of the dashboard for `period` (`current`: its bookings) and the
+    period before it (`previous`), however the records are held. New customers are left at
+    0 (they are not counted from bookings); `named`: see `risk_candidates`. Without
+    `previous` (not held yet) there is nothing to compare with: no previous figures, and no
+    returning customers (they need it)."""
+    return BookingFigures(
+        current=period_figures(current, period=period, new_customers=0, earlier=previous),
+        previous=None
+        if previous is None
+        else period_figures(previous, period=period.previous(), new_customers=0, earlier=None),
+        daily=daily_counts(current, period=period),
+        revenue_by_service=revenue_by_service(current),
+        top_customers=top_customers_by_spend(current),
+        candidates=risk_candidates(current, named=named),
+    )
 
 
 def period_figures(
-    bookings: list[Booking],
-    *,
-    period: Period,
-    new_customers: int,
-    earlier_customers: set[int] | None,
+    records: Records, *, period: Period, new_customers: int | None, earlier: Records | None
 ) -> PeriodFigures:
-    counts = Counter(_status_key(b) for b in bookings)
-    status_counts = {str(s): counts.get(str(s), 0) for s in BookingStatus}
-    status_counts["other"] = counts.get("other", 0)
-    completed = [b for b in bookings if b.status == BookingStatus.COMPLETED]
-    revenue = sum((b.price or Decimal(0) for b in completed), Decimal(0))
-    no_shows = status_counts[BookingStatus.NO_SHOW]
-    customers = booking_customers(bookings)
+    """A period's figures from its bookings: one aggregate, and one more with `earlier` (the
+    previous period's bookings) for the returning customers."""
+    counts = records.totals(PERIOD_COUNTS)
+    status_counts = {status: counts[f"status_{status}"] for status in STATUSES}
+    status_counts["other"] = counts["total"] - sum(status_counts.values())
+    completed, no_shows = status_counts[COMPLETED], status_counts[NO_SHOW]
     returning = None
-    if earlier_customers is not None:
-        returning = Rate(len(customers & earlier_customers), len(customers))
+    if earlier is not None:
+        returning = Rate(returning_customers(records, earlier=earlier), counts["customers"])
     return PeriodFigures(
         period=period,
         status_counts=status_counts,
-        total=len(bookings),
-        revenue=revenue,
-        completed=len(completed),
-        no_show_rate=Rate(no_shows, len(completed) + no_shows),
-        cancellation_rate=Rate(status_counts[BookingStatus.CANCELLED], len(bookings)),
+        total=counts["total"],
+        revenue=money(counts["revenue_cents"]),
+        completed=completed,
+        no_show_rate=Rate(no_shows, completed + no_shows),
+        cancellation_rate=Rate(status_counts[CANCELLED], counts["total"]),
         new_customers=new_customers,
-        customers=len(customers),
+        customers=counts["customers"],
         returning=returning,
     )
 
 
-def comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Comparison]:
-    def pct(rate: Rate | None) -> Decimal | None:
-        return rate.percent if rate is not None else None
+def returning_customers(records: Records, *, earlier: Records) -> int:
+    """How many of the customers with one of `records` also have one of `earlier`."""
+    also_earlier = Cond("customer_id", "in", earlier.where(HAS_CUSTOMER).values("customer_id"))
+    both = records.where(HAS_CUSTOMER, also_earlier)
+    return both.totals({"customers": distinct("customer_id")})["customers"]
 
+
+def daily_counts(records: Records, *, period: Period) -> list[DayCount]:
+    """Every day of the period, with its bookings and those completed."""
+    per_day = {row["start_date"]: row for row in records.groups("start_date", DAY_COUNTS)}
+    empty = {"total": 0, "completed": 0}
     return [
-        Comparison("bookings", "Bookings", "count", current.total, previous.total, better="up"),
+        DayCount(day, per_day.get(day, empty)["total"], per_day.get(day, empty)["completed"])
+        for day in period.dates()
+    ]
+
+
+def revenue_by_service(records: Records) -> list[ServiceRevenue]:
+    """Revenue per service, largest first."""
+    grouped = records.where(IS_COMPLETED).groups(
+        "service_id", {**EARNED, "name": largest("service_name")}
+    )
+    rows = [
+        ServiceRevenue(
+            service_id=(sid := row["service_id"]),
+            name=row["name"] or ("Unknown service" if sid is None else f"Service #{sid}"),
+            revenue=money(row["cents"]),
+            completed=row["completed"],
+        )
+        for row in grouped
+    ]
+    rows.sort(key=lambda row: (-row.revenue, row.name.lower(), row.service_id or 0))
+    return rows
+
+
+def top_customers_by_spend(records: Records, *, limit: int = TOP_CUSTOMERS) -> list[CustomerSpend]:
+    """The customers who spent most (revenue of their completed bookings; ties by id)."""
+    completed = records.where(HAS_CUSTOMER, IS_COMPLETED)
+    grouped = completed.groups("customer_id", EARNED, order=("-cents", "customer_id"), limit=limit)
+    names = customer_names(completed, [row["customer_id"] for row in grouped])
+    return [
+        CustomerSpend(
+            customer_id=(cid := row["customer_id"]),
+            name=names.get(cid) or f"Customer #{cid}",
+            spend=money(row["cents"]),
+            completed=row["completed"],
+        )
+        for row in grouped
+    ]
+
+
+def risk_candidates(records: Records, *, named: int | None = None) -> list[RiskCandidate]:
+    """The customers with a no-show, most no-shows first (ties by id); with `named`, only the
+    first that many have their name read."""
+    no_shows = records.where(HAS_CUSTOMER, status_is(NO_SHOW))
+    grouped = no_shows.groups(
+        "customer_id", {"no_shows": count()}, order=("-no_shows", "customer_id")
+    )
+    first = grouped if named is None else grouped[:named]
+    names = customer_names(no_shows, [row["customer_id"] for row in first])
+    return [
+        RiskCandidate(row["customer_id"], row["no_shows"], names.get(row["customer_id"], ""))
+        for row in grouped
+    ]
+
+
+def customer_names(records: Records, customer_ids: list[int]) -> dict[int, str]:
+    """The customers' names on these records: read for the few shown only, the name not being
+    in the history's stats index (by the customer index instead: a few rows each)."""
+    if not customer_ids:
+        return {}
+    theirs = records.where(Cond("customer_id", "in", customer_ids))
+    grouped = theirs.groups("customer_id", {"name": largest("customer_name")})
+    return {row["customer_id"]: row["name"] for row in grouped}
+
+
+# --- the comparisons ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A key figure as the dashboard shows it, beside its value for the previous period."""
+
+    key: str
+    label: str
+    kind: str  # "count", "money" or "percent" (then the PeriodFigures attribute is a Rate)
+    definition: str = ""
+    better: str = "up"  # which way is good news
+    attribute: str = ""  # of PeriodFigures, when not `key`
+
+    def value(self, figures: PeriodFigures) -> Decimal | int | None:
+        found = getattr(figures, self.attribute or self.key)
+        if self.kind == "percent":
+            return found.percent if found is not None else None
+        return found
+
+
+KEY_FIGURES = (
+    KeyFigure("bookings", "Bookings", "count", attribute="total"),
+    KeyFigure("revenue", "Revenue", "money", "Prices of completed bookings."),
+    KeyFigure("average_value", "Average booking value", "money", "Revenue ÷ completed bookings."),
+    KeyFigure(
+        "no_show_rate",
+        "No-show rate",
+        "percent",
+        "No-shows ÷ bookings that were due (completed + no-show).",
+        better="down",
+    ),
+    KeyFigure(
+        "cancellation_rate",
+        "Cancellation rate",
+        "percent",
+        "Cancellations ÷ all bookings.",
+        better="down",
+    ),
+    KeyFigure(
+        "new_customers", "New customers", "count", "Customer accounts created in the period."
+    ),
+    KeyFigure(
+        "returning",
+        "Returning customers",
+        "percent",
+        "Customers with a booking in the period who also booked in the previous period.",
+    ),
+)
+
+
+def comparisons(current: PeriodFigures, previous: PeriodFigures | None) -> list[Comparison]:
+    """Each key figure beside the previous period's (None, "no comparison", without one)."""
+    return [
         Comparison(
-            "revenue",
-            "Revenue",
-            "money",
-            current.revenue,
-            previous.revenue,
-            "Prices of completed bookings.",
-            better="up",
-        ),
-        Comparison(
-            "average_value",
-            "Average booking value",
-            "money",
-            current.average_value,
-            previous.average_value,
-            "Revenue ÷ completed bookings.",
-            better="up",
-        ),
-        Comparison(
-            "no_show_rate",
-            "No-show rate",
-            "percent",
-            pct(current.no_show_rate),
-            pct(previous.no_show_rate),
-            "No-shows ÷ bookings that were due (completed + no-show).",
-            better="down",
-        ),
-        Comparison(
-            "cancellation_rate",
-            "Cancellation rate",
-            "percent",
-            pct(current.cancellation_rate),
-            pct(previous.cancellation_rate),
-            "Cancellations ÷ all bookings.",
-            better="down",
-        ),
-        Comparison(
-            "new_customers",
-            "New customers",
-            "count",
-            current.new_customers,
-            previous.new_customers,
-            "Customer accounts created in the period.",
-            better="up",
-        ),
-        Comparison(
-            "returning",
-            "Returning customers",
-            "percent",
-            pct(current.returning),
-            pct(previous.returning),
-            "Customers with a booking in the period who also booked in the previous period.",
-            better="up",
-        ),
+            figure.key,
+            figure.label,
+            figure.kind,
+            figure.value(current),
+            None if previous is None else figure.value(previous),
+            figure.definition,
+            better=figure.better,
+        )
+        for figure in KEY_FIGURES
     ]
 
 
 #: More completed bookings is good news; more cancellations or no-shows is bad news; the other
 #: statuses are stages a booking passes through.
-_STATUS_BETTER = {"completed": "up", "cancelled": "down", "no_show": "down"}
+_STATUS_BETTER = {COMPLETED: "up", CANCELLED: "down", NO_SHOW: "down"}
 
 
-def status_comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[Comparison]:
-    keys = [str(s) for s in STATUS_ORDER]
-    if current.status_counts["other"] or previous.status_counts["other"]:
+def status_comparisons(current: PeriodFigures, previous: PeriodFigures | None) -> list[Comparison]:
+    before = previous.status_counts if previous is not None else {}
+    keys = list(STATUS_ORDER)
+    if current.status_counts["other"] or before.get("other"):
         keys.append("other")
     return [
         Comparison(
@@ -325,83 +299,8 @@ def status_comparisons(current: PeriodFigures, previous: PeriodFigures) -> list[
             "Other status" if key == "other" else status_label(key),
             "count",
             current.status_counts[key],
-            previous.status_counts[key],
+            before.get(key),
             better=_STATUS_BETTER.get(key, ""),
         )
         for key in keys
     ]
-
-
-def daily_counts(bookings: list[Booking], *, period: Period) -> list[DayCount]:
-    zone = timezone.get_current_timezone()
-    totals: Counter[date] = Counter()
-    completed: Counter[date] = Counter()
-    for booking in bookings:
-        day = booking_day(booking, zone)
-        totals[day] += 1
-        if booking.status == BookingStatus.COMPLETED:
-            completed[day] += 1
-    return [DayCount(day, totals[day], completed[day]) for day in period.dates()]
-
-
-def revenue_by_service(bookings: list[Booking]) -> list[ServiceRevenue]:
-    revenue: dict[int | None, Decimal] = defaultdict(Decimal)
-    count: Counter[int | None] = Counter()
-    names: dict[int | None, str] = {}
-    for booking in bookings:
-        if booking.status != BookingStatus.COMPLETED:
-            continue
-        service = booking.service
-        key = service.id if service is not None else None
-        revenue[key] += booking.price or Decimal(0)
-        count[key] += 1
-        if service is not None and service.name:
-            names[key] = service.name
-    rows = [
-        ServiceRevenue(
-            service_id=key,
-            name=names.get(key) or ("Unknown service" if key is None else f"Service #{key}"),
-            revenue=total,
-            completed=count[key],
-        )
-        for key, total in revenue.items()
-    ]
-    rows.sort(key=lambda row: (-row.revenue, row.name.lower(), row.service_id or 0))
-    return rows
-
-
-def top_customers_by_spend(bookings: list[Booking], *, limit: int = TOP_CUSTOMERS):
-    spend: dict[int, Decimal] = defaultdict(Decimal)
-    count: Counter[int] = Counter()
-    names: dict[int, str] = {}
-    for booking in bookings:
-        cid = _customer_id(booking)
-        if cid is None or booking.status != BookingStatus.COMPLETED:
-            continue
-        spend[cid] += booking.price or Decimal(0)
-        count[cid] += 1
-        names[cid] = names.get(cid) or _customer_name(booking)
-    rows = [
-        CustomerSpend(
-            customer_id=cid,
-            name=names[cid] or f"Customer #{cid}",
-            spend=total,
-            completed=count[cid],
-        )
-        for cid, total in spend.items()
-    ]
-    rows.sort(key=lambda row: (-row.spend, row.customer_id))
-    return rows[:limit]
-
-
-def risk_candidates(bookings: list[Booking]) -> list[tuple[int, int, str]]:
-    """(customer id, no-shows in the period, name), most no-shows first."""
-    no_shows: Counter[int] = Counter()
-    names: dict[int, str] = {}
-    for booking in bookings:
-        cid = _customer_id(booking)
-        if cid is not None and booking.status == BookingStatus.NO_SHOW:
-            no_shows[cid] += 1
-            names[cid] = names.get(cid) or _customer_name(booking)
-    ranked = sorted(no_shows.items(), key=lambda item: (-item[1], item[0]))
-    return [(cid, n, names[cid]) for cid, n in ranked]

@@ -134,34 +134,9 @@ def stats_query_from_params(
     reference = {"agents": agents, "services": services, "locations": locations}
     form = PeriodForm(params, **reference)
     form.is_valid()
-    data = form.cleaned_data
     corrections: list[str] = []
-
-    raw_period = (params.get("period") or "").strip()
-    period_key = data.get("period") or ""
-    if "period" in form.errors:
-        corrections.append("That period is not one of the choices: showing the last 30 days.")
-        period_key = DEFAULT_PERIOD
-    if not period_key:
-        has_dates = bool(params.get("date_from") or params.get("date_to"))
-        period_key = "custom" if has_dates and not raw_period else DEFAULT_PERIOD
-
-    period: Period | None = None
-    if period_key == "custom":
-        period = _custom_period(form, today=today, corrections=corrections)
-        if period is None:
-            period_key = DEFAULT_PERIOD
-    if period is None:
-        period = preset_period(period_key, today=today)
-
-    filters: dict[str, int | None] = {}
-    for name, noun in _FILTER_NOUNS.items():
-        if name in form.errors:
-            corrections.append(f"That {noun} is not in LatePoint's list: showing all {noun}s.")
-            filters[name] = None
-        else:
-            filters[name] = data.get(name)
-
+    period_key, period = _period(params, form, today=today, corrections=corrections)
+    filters = _filters(form, corrections=corrections)
     query = StatsQuery(
         period_key=period_key,
         period=period,
@@ -181,6 +156,36 @@ def stats_query_from_params(
         **reference,
     )
     return query, corrections, shown
+
+
+def _period(params, form, *, today: date, corrections: list[str]) -> tuple[str, Period]:
+    """The period asked for (its key and its days), or the default one."""
+    raw_period = (params.get("period") or "").strip()
+    period_key = form.cleaned_data.get("period") or ""
+    if "period" in form.errors:
+        corrections.append("That period is not one of the choices: showing the last 30 days.")
+        period_key = DEFAULT_PERIOD
+    if not period_key:
+        has_dates = bool(params.get("date_from") or params.get("date_to"))
+        period_key = "custom" if has_dates and not raw_period else DEFAULT_PERIOD
+    if period_key == "custom":
+        period = _custom_period(form, today=today, corrections=corrections)
+        if period is not None:
+            return period_key, period
+        period_key = DEFAULT_PERIOD
+    return period_key, preset_period(period_key, today=today)
+
+
+def _filters(form, *, corrections: list[str]) -> dict[str, int | None]:
+    """The agent, service and location asked for; None for one not in LatePoint's lists."""
+    filters: dict[str, int | None] = {}
+    for name, noun in _FILTER_NOUNS.items():
+        if name in form.errors:
+            corrections.append(f"That {noun} is not in LatePoint's list: showing all {noun}s.")
+            filters[name] = None
+        else:
+            filters[name] = form.cleaned_data.get(name)
+    return filters
 
 
 def _custom_period(form, *, today: date, corrections: list[str]) -> Period | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
+from frontoffice.http import HtmxHttpRequest, render, vary_on_htmx
 from frontoffice.reference import reference_data
 from frontoffice.roles import manager_required
 from history.services import reference_copy
@@ -37,7 +37,4 @@ def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
         "service_chart": service_chart(board.revenue_by_service),
         "risk_limit": RISK_CANDIDATES,
     }
-    template = "stats/dashboard.html"
-    if wants_fragment(request):
-        template += "#stats-dashboard"
-    return TemplateResponse(request, template, context)
+    return render(request, "stats/dashboard.html", context, partial="stats-dashboard")

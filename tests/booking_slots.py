@@ -74,3 +74,22 @@ def delete_bookings(box: Sandbox, booking_ids) -> None:
     for booking_id in booking_ids:
         status, body = box.request("DELETE", f"{API_PREFIX}/bookings/{booking_id}?force=true")
         assert status in (200, 404), (status, body)
+
+
+def new_booking(box: Sandbox, day: date, start_time: str, *, tag: str = "booking") -> int:
+    """An approved booking with agent 1 for a new customer of its own, made straight in the
+    sandbox (as another desk or the website would): its id."""
+    status, body = box.request(
+        "POST",
+        f"{API_PREFIX}/bookings",
+        {
+            "customer": new_customer_fields(tag),
+            "service_id": 1,
+            "agent_id": 1,
+            "start_date": day.isoformat(),
+            "start_time": start_time,
+            "status": "approved",
+        },
+    )
+    assert status in (200, 201), body
+    return int(body.get("data", body)["id"])

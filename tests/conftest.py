@@ -187,17 +187,20 @@ def sandbox(sandbox_session: Sandbox):
 
 @pytest.fixture
 def live_sandbox(sandbox, settings):
-    """Point the front office at the sandbox, with an empty read cache."""
-    from django.core.cache import cache
+    """Point the front office at the sandbox, with an empty read cache (and no lock, form
+    token or sign-in try left by an earlier test)."""
+    from django.core.cache import cache, caches
 
-    from frontoffice import budget
+    from upstream import budget
 
     settings.LATEPOINT_API_URL = sandbox.base_url
     settings.LATEPOINT_API_KEY = sandbox.api_key
     cache.clear()
+    caches["state"].clear()
     budget.reset()
     yield sandbox
     cache.clear()
+    caches["state"].clear()
     budget.reset()
 
 

@@ -11,8 +11,8 @@ os.environ.setdefault(
 os.environ.setdefault("LATEPOINT_API_KEY", SANDBOX_API_KEY)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 
-from frontoffice.settings import *  # noqa: F403
-from frontoffice.settings import CACHES, DATABASES, STORAGES
+from config.settings import *  # noqa: F403
+from config.settings import CACHES, DATABASES, STORAGES
 
 # The test servers speak plain HTTP: cookies marked Secure would never come back.
 SESSION_COOKIE_SECURE = False
@@ -38,7 +38,7 @@ DATABASES = {
 }
 
 # One process runs the suite: a local-memory cache (and so a per-process request budget, see
-# frontoffice.budget) keeps tests apart and needs no database. The shared defaults, database
+# upstream.budget) keeps tests apart and needs no database. The shared defaults, database
 # cache and Redis, are exercised by tests that start several front-office processes.
 if "CACHE_URL" not in os.environ:
     CACHES = {
@@ -46,15 +46,16 @@ if "CACHE_URL" not in os.environ:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "frontoffice-tests",
             "OPTIONS": CACHES["default"].get("OPTIONS", {}),
-        }
+        },
+        "state": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "frontoffice-tests-state",
+        },
     }
 
 # The sandbox the suite runs against has no rate limit unless a test switches it on, and the
 # suite makes thousands of calls: tests of the request budget set their own limit.
 LATEPOINT_RATE_LIMIT = int(os.environ.get("LATEPOINT_RATE_LIMIT", "100000"))
-# With no budget to spread them over, a board's lazy badges need not wait 250 ms apart (the
-# order, nearest arrival first, is kept and tested).
-FRONTOFFICE_BADGE_STAGGER_MS = 10
 # Pages of the suite run on 2 busy cores next to a browser: a generous page deadline, except
 # in the tests of the deadline itself, which set their own.
 LATEPOINT_DEADLINE = float(os.environ.get("LATEPOINT_DEADLINE", "60"))

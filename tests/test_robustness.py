@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontoffice.models import ExportJob
+from exports.models import ExportJob
 
 #: URL name -> the query parameters its view reads. Every screen also gets a stray key or two.
 QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -66,7 +66,6 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     ),
     # Dates are fuzzed on the list (the same form): here they would export every booking.
     "bookings:export": ("status", "search", "sort", "order"),
-    "bookings:badge": ("detail",),
     "bookings:detail": ("next", "day"),
     "bookings:status": ("to_status", "seen_status", "reason", "confirmed"),
     "bookings:check-in": ("next",),  # POST only
@@ -103,7 +102,7 @@ STRAY = ("page", "q", "sort", "x")
 #: Screens answering JSON rather than a page.
 JSON_SCREENS = {"healthz", "readyz"}
 #: Screens that answer a fragment even to a plain request (they are only ever loaded by HTMX).
-FRAGMENT_SCREENS = {"bookings:badge"}
+FRAGMENT_SCREENS: set[str] = set()
 
 
 def _walk(patterns, namespace: str = "") -> Iterator[tuple[str, tuple[str, ...]]]:

@@ -157,7 +157,6 @@ def test_a_customer_with_odd_data(manager_client, live_sandbox, odd_customer):
             (f"/customers/?q={email}", HTMX),
             (f"/customers/export.csv?q={email}", {}),
             (f"/bookings/search/?q={email}", HTMX),
-            (f"/bookings/badge/{customer_id}/?detail=1", HTMX),
         ):
             assert_shown_safely(manager_client.get(where, **headers), where)
 

@@ -66,13 +66,6 @@ def test_booking_writes(manager_client, live_sandbox, booking_id):
     assert not CheckIn.objects.exists()
 
 
-@pytest.mark.parametrize("customer_id", IDS)
-def test_the_badge_of_a_customer_nobody_has(manager_client, live_sandbox, customer_id):
-    response = manager_client.get(f"/bookings/badge/{customer_id}/", **HTMX)
-    assert response.status_code < 500
-    assert "Traceback" not in response.content.decode()
-
-
 @pytest.mark.parametrize("customer", [str(UNKNOWN), *(str(n) for n in HUGE)])
 def test_the_audit_trail_filtered_by_any_customer_id(manager_client, customer):
     response = manager_client.get("/audit/", {"customer": customer})

@@ -1,4 +1,5 @@
-"""Arrivals: check-in and its undo, the Today board, and the customer badge on its rows.
+"""Arrivals: check-in and its undo, and the Today board (its rows' customer badges, drawn with
+the rows from the local booking history, are in `bookings.services.badges`).
 
 LatePoint has no "arrived" status: check-ins are the front office's own record
 (`bookings.checkins`); the board joins them to today's bookings from LatePoint.
@@ -9,23 +10,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from bookings import checkins
 from bookings.models import CheckIn
+from bookings.services.badges import CustomerBadge, customer_badges
 from bookings.services.listing import booking_get
 from bookings.services.status import status_label, transition_allowed
-from frontoffice import budget
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
-from frontoffice.risk import RiskAssessment, assess_risk
-from frontoffice.upstream import api
 from latepoint.errors import LatePointError, NotFound
-from latepoint.models import Booking, BookingStatus, Customer, CustomerStatus
+from latepoint.models import Booking, BookingStatus
+from upstream.gateway import api
 
 #: Statuses a customer can still arrive for (check-in, "late by").
 OPEN_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
@@ -138,10 +137,8 @@ class BoardRow:
     check_in: CheckIn | None
     late_minutes: int
     can_check_in: bool
-    #: The customer's badge when it is already known (no call); else it is loaded lazily,
-    #: after `badge_delay_ms`, so the arrivals nearest to now get theirs first.
+    #: The customer's badge (risk from the booking history, no call), drawn with the row.
     badge: CustomerBadge | None = None
-    badge_delay_ms: int = 0
     #: Late long enough for No-show to be offered on the row (and LatePoint allows it).
     no_show_offered: bool = False
 
@@ -169,20 +166,30 @@ class TodayBoard:
         return self.day == timezone.localtime(self.generated_at).date()
 
 
-def board_row(booking: Booking, check_in: CheckIn | None, *, now: datetime) -> BoardRow:
+def board_row(
+    booking: Booking,
+    check_in: CheckIn | None,
+    *,
+    now: datetime,
+    zone: tzinfo | None = None,
+    badge: CustomerBadge | None = None,
+) -> BoardRow:
     """One row of the Today board: lateness and whether check-in is open, as of `now`.
 
-    A booking of another day is never late: it is history or still to come.
+    A booking of another day is never late: it is history or still to come. `zone`: the
+    business zone, when the caller read it once for many rows.
     """
-    today = timezone.localtime(now).date()
-    late = 0
-    if booking.start is not None and timezone.localtime(booking.start).date() == today:
-        late = minutes_late(booking, check_in, now=now)
+    zone = zone or timezone.get_current_timezone()
+    today = now.astimezone(zone).date()
+    of_today = booking.start is not None and booking.start.astimezone(zone).date() == today
+    late = minutes_late(booking, check_in, now=now) if of_today else 0
     return BoardRow(
         booking=booking,
         check_in=check_in,
         late_minutes=late,
-        can_check_in=check_in is None and not checkin_refusal(booking, today=today),
+        badge=badge,
+        # as checkin_refusal(), without reading the zone again
+        can_check_in=check_in is None and of_today and booking.status in OPEN_STATUSES,
         no_show_offered=late >= NO_SHOW_AFTER_MINUTES
         and transition_allowed(booking.status, BookingStatus.NO_SHOW),
     )
@@ -214,10 +221,22 @@ def day_bookings(
 
 
 def board_rows(bookings: Iterable[Booking], *, now: datetime) -> list[BoardRow]:
-    """The bookings as board rows: their check-ins (one query) and the badges already known."""
+    """The bookings as board rows: their check-ins (one query) and their customers' badges
+    (one query of the booking history, no call)."""
     bookings = list(bookings)
     active = checkins.checkins_for_bookings(b.id for b in bookings)
-    return _with_badges([board_row(b, active.get(b.id), now=now) for b in bookings], now=now)
+    badges = customer_badges((b.customer.id for b in bookings if b.customer), now=now)
+    zone = timezone.get_current_timezone()
+    return [
+        board_row(
+            b,
+            active.get(b.id),
+            now=now,
+            zone=zone,
+            badge=badges.get(b.customer.id) if b.customer else None,
+        )
+        for b in bookings
+    ]
 
 
 #: How many arrivals "Next up" names.
@@ -354,62 +373,13 @@ def arrival_slot(booking: Booking, checked_in: CheckIn | str | None) -> ArrivalS
     )
 
 
-def _with_badges(rows: list[BoardRow], *, now: datetime) -> list[BoardRow]:
-    """The rows with the badges already cached, and a loading order for the others."""
-    customer_ids = {
-        r.booking.customer.id for r in rows if r.booking.customer and r.booking.customer.id
-    }
-    known = api().cached_customer_summaries(customer_ids)
-    by_nearness = sorted(
-        (r for r in rows if r.booking.customer and r.booking.customer.id not in known),
-        key=lambda r: abs((r.booking.start - now).total_seconds()) if r.booking.start else 1e9,
+def with_badges(rows: list[BoardRow], *, now: datetime | None = None) -> list[BoardRow]:
+    """The rows with their customers' badges (one query of the booking history, no call)."""
+    found = customer_badges(
+        (r.booking.customer.id for r in rows if r.booking.customer and r.booking.customer.id),
+        now=now,
     )
-    # Nearest arrival first, FRONTOFFICE_BADGE_STAGGER_MS apart: a steady trickle within the
-    # request budget rather than one burst.
-    stagger = max(int(settings.FRONTOFFICE_BADGE_STAGGER_MS), 0)
-    delays = {r.id: rank * stagger for rank, r in enumerate(by_nearness)}
-    result = []
-    for row in rows:
-        customer = row.booking.customer
-        cached = known.get(customer.id) if customer else None
-        badge = _badge(cached) if cached is not None else None
-        result.append(replace(row, badge=badge, badge_delay_ms=delays.get(row.id, 0)))
-    return result
-
-
-# --- the customer badge (lazy per row) ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CustomerBadge:
-    customer: Customer
-    risk: RiskAssessment | None
-
-    @property
-    def blocked(self) -> bool:
-        return self.customer.status == CustomerStatus.BLOCKED
-
-
-def customer_badge(*, customer_id: int, background: bool = True) -> CustomerBadge | None:
-    """Risk level and status of a customer, None if they do not exist.
-
-    From the customer's summary, cached for hours (risk changes slowly; an edit through the
-    front office refreshes it). Board badges are background work: they take only what the
-    desks leave of the request budget (BudgetExhausted otherwise: try again later).
-    """
-    try:
-        if background:
-            with budget.background():
-                customer = api().get_customer_summary(customer_id)
-        else:
-            customer = api().get_customer_summary(customer_id)
-    except NotFound:
-        return None
-    return _badge(customer)
-
-
-def _badge(customer: Customer) -> CustomerBadge:
-    risk = None
-    if customer.stats is not None:
-        risk = assess_risk(customer.stats, today=timezone.localdate(), customer=customer)
-    return CustomerBadge(customer=customer, risk=risk)
+    return [
+        replace(row, badge=found.get(row.booking.customer.id)) if row.booking.customer else row
+        for row in rows
+    ]

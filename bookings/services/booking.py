@@ -1,121 +1,31 @@
-"""Booking from the desk: an agent's free times, a new booking, a move, and "book again".
+"""Booking from the desk: the customer to book, a new booking, a walk-in, and "book again".
 
-LatePoint checks availability again on every booking write: a time shown here can be taken by
-the website a second later, and a refused time (`SlotUnavailable`) is an ordinary outcome that
-the screens answer with fresh times. Free times are read through `api()`, which keeps them a
-few seconds and forgets them at any booking write.
+LatePoint checks availability again on every booking write, and a refused time is an ordinary
+outcome that the screens answer with fresh times. Every write returns a `writes.Outcome`: sent
+once, and a lost answer is looked for among the customer's bookings before anything is said.
+Free times are in `free_times`, moves in `moving`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from frontoffice import writes
-from frontoffice.audit import audit_record, field_changes
-from frontoffice.models import AuditEntry
-from frontoffice.upstream import api
+from audit.models import AuditEntry
+from audit.services import audit_outcome
 from history.sync import booking_record
 from latepoint.client import ANY_AGENT
-from latepoint.errors import APITimeoutError, BadResponse, LatePointError
-from latepoint.models import Agent, Booking, BookingStatus, Customer, CustomerStatus
-
-#: Parts of the day the free times are grouped in: (name, from hour, to hour).
-DAY_PARTS = (("Morning", 0, 12), ("Afternoon", 12, 17), ("Evening", 17, 24))
+from latepoint.errors import LatePointError, NotFound
+from latepoint.models import Booking, BookingStatus, Customer, CustomerStatus
+from upstream import writes
+from upstream.failures import describe
+from upstream.gateway import api
 
 #: Days between visits for each booking frequency LatePoint reports (the customer's stats).
 FREQUENCY_DAYS = {"weekly": 7, "monthly": 28, "quarterly": 91}
-
-#: Statuses a booking may be moved from (a finished or cancelled one stays where it was).
-MOVABLE = (BookingStatus.PENDING, BookingStatus.APPROVED)
-
-
-@dataclass(frozen=True)
-class TimeChoice:
-    value: str  # "14:30", as `start_time` takes it
-    label: str  # "2:30 pm"
-    end: str = ""  # "3:30 pm", when LatePoint said
-
-
-@dataclass
-class FreeTimes:
-    """The free start times of one choice of service, agent and date, by part of the day."""
-
-    asked: bool = False  # service, agent and date were all chosen
-    groups: list[tuple[str, list[TimeChoice]]] = field(default_factory=list)
-    error: str = ""  # what LatePoint's failure means for the desk, when it failed
-    note: str = ""  # why none could be asked for (a past date, say)
-
-    @property
-    def values(self) -> set[str]:
-        return {choice.value for _, choices in self.groups for choice in choices}
-
-    @property
-    def count(self) -> int:
-        return sum(len(choices) for _, choices in self.groups)
-
-    @property
-    def first(self) -> TimeChoice | None:
-        for _, choices in self.groups:
-            if choices:
-                return choices[0]
-        return None
-
-
-def time_label(value: time) -> str:
-    text = value.strftime("%I:%M %p").lstrip("0").lower()
-    return text
-
-
-def _group(choices: dict[str, TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:
-    groups = []
-    for name, start, end in DAY_PARTS:
-        part = [choices[key] for key in sorted(choices) if start <= int(key.split(":")[0]) < end]
-        if part:
-            groups.append((name, part))
-    return groups
-
-
-def free_times(
-    *,
-    service_id: int | None,
-    agent_id: int | str | None,
-    day: date | None,
-    agents: list[Agent],
-    keep: time | None = None,
-    today: date | None = None,
-) -> FreeTimes:
-    """The free start times for a service with one agent (one upstream call, kept a few
-    seconds) or with any agent (one call an agent), on `day`.
-
-    `keep`: a time that counts as free whatever LatePoint says (a booking's own slot, when it
-    is being moved).
-    """
-    if service_id is None or agent_id in (None, "") or day is None:
-        return FreeTimes()
-    today = today or timezone.localdate()
-    if day < today:
-        return FreeTimes(asked=True, note="That day is over: choose today or a later date.")
-    ids = [a.id for a in agents] if agent_id == ANY_AGENT else [int(agent_id)]
-    choices: dict[str, TimeChoice] = {}
-    try:
-        for one in ids:
-            for slot in api().get_availability(service_id, one, day):
-                key = slot.start_time.strftime("%H:%M")
-                end = time_label(slot.end_time) if slot.end_time else ""
-                choices.setdefault(key, TimeChoice(key, time_label(slot.start_time), end))
-    except LatePointError as exc:
-        from frontoffice.upstream_errors import describe
-
-        error = describe(exc)
-        return FreeTimes(asked=True, error=f"{error.title}: {error.message}")
-    if keep is not None:
-        key = keep.strftime("%H:%M")
-        choices.setdefault(key, TimeChoice(key, time_label(keep) + " (its time now)"))
-    return FreeTimes(asked=True, groups=_group(choices))
 
 
 def booking_refusal(customer: Customer | None) -> str:
@@ -173,11 +83,19 @@ class NewBooking:
         return fields
 
 
-@dataclass(frozen=True)
-class Booked:
-    booking: Booking
-    #: LatePoint's answer was lost; reading the customer's bookings back found it.
-    confirmed_after_failure: bool = False
+#: How a new booking's outcome is worded.
+BOOKING_WORDS = writes.Words(
+    what="booking",
+    nothing="nothing was booked",
+    checked="no such booking among the customer's bookings of that day",
+    check="the customer's bookings",
+)
+WALK_IN_WORDS = writes.Words(
+    what="walk-in",
+    nothing="nothing was booked",
+    checked="no such booking among the customer's bookings today",
+    check="Today",
+)
 
 
 def _matches(booking: Booking, new: NewBooking) -> bool:
@@ -188,12 +106,26 @@ def _matches(booking: Booking, new: NewBooking) -> bool:
     return local.date() == new.day and local.strftime("%H:%M") == new.start_time and same_service
 
 
+def _customer_of(new: NewBooking) -> int | None:
+    """The customer the booking is for: chosen, or (a new one) found by email, fresh."""
+    if new.customer_id is not None:
+        return new.customer_id
+    email = ((new.new_customer or {}).get("email") or "").strip().lower()
+    if not email:
+        raise LatePointError("a new customer without an email cannot be looked for")
+    # Fresh: an older copy from before the write would say the customer is not there.
+    page = api().list_customers(email=email, per_page=5, fresh=True)
+    return next((c.id for c in page.items if (c.email or "").strip().lower() == email), None)
+
+
 def booked_earlier(new: NewBooking) -> Booking | None:
-    """The booking an earlier, unanswered create made, if LatePoint has it (one fresh read)."""
-    if new.customer_id is None:
+    """The booking an earlier, unanswered send of this form made, if LatePoint has it (fresh
+    reads). None when it is known not to be there; LatePointError when LatePoint cannot say."""
+    customer_id = _customer_of(new)
+    if customer_id is None:
         return None
     page = api().list_bookings(
-        customer_id=new.customer_id, date_from=new.day, date_to=new.day, per_page=100, fresh=True
+        customer_id=customer_id, date_from=new.day, date_to=new.day, per_page=100, fresh=True
     )
     return next((b for b in page.items if _matches(b, new)), None)
 
@@ -204,129 +136,71 @@ def _summary(booking: Booking | None, new: NewBooking, verb: str) -> str:
     return f"{verb} {code} for {when}".replace("  ", " ")
 
 
-def create_booking(*, user, new: NewBooking) -> Booked:
+def _earlier_outcome(new: NewBooking) -> writes.Outcome | None:
+    """After an unknown outcome (or a time refused as taken): the booking an earlier send of
+    this form made, as done; None when there is none; unknown when LatePoint cannot say."""
+    try:
+        found = booked_earlier(new)
+    except LatePointError as exc:
+        error = describe(exc)
+        return writes.Outcome(
+            writes.Outcome.UNKNOWN,
+            status=error.status,
+            title=error.title,
+            retry_after=error.retry_after,
+            message=(
+                "An earlier send of this form may have booked already, and LatePoint could "
+                "not be asked whether it did, so nothing was sent again. Check the customer's "
+                "bookings before trying again."
+            ),
+        )
+    if found is None:
+        return None
+    return writes.Outcome(writes.Outcome.DONE, record=found, confirmed_after_failure=True)
+
+
+def create_booking(
+    *, user, new: NewBooking, after_unknown: bool = False, words: writes.Words = BOOKING_WORDS
+) -> writes.Outcome:
     """Book through LatePoint (which checks the time again), audited and applied to the local
-    booking history at once. A refused time raises SlotUnavailable; a lost answer is checked
-    by reading the customer's bookings of that day back before it is reported as failed."""
+    booking history at once, and say what became of it (`writes.Outcome`).
+
+    Sent once: a lost answer is looked for among the customer's bookings of the day before
+    anything is said; `after_unknown` (an earlier send of the form was lost) looks first and
+    sends only if nothing is there. A time refused as taken is checked the same way, so the
+    desk's own earlier booking is never called taken."""
     fields = new.fields()
     recorded = {k: v for k, v in fields.items() if k != "customer"}
     if new.new_customer:
         recorded["customer_email"] = new.new_customer.get("email", "")
-    confirmed = False
-    try:
-        booking = api().create_booking(**fields)
-    except LatePointError as exc:
-        found = None
-        if isinstance(exc, APITimeoutError | BadResponse) and getattr(exc, "sent", True):
-            try:
-                found = booked_earlier(new)
-            except LatePointError:
-                found = None
-        if found is None:
-            audit_record(
-                user=user,
-                action=AuditEntry.Action.BOOKING_CREATE,
-                object_type="booking",
-                customer_id=new.customer_id,
-                summary=_summary(None, new, "Booking not made"),
-                changes=recorded,
-                result=AuditEntry.Result.FAILED,
-                error=exc.user_message,
-            )
-            raise
-        booking, confirmed = found, True
-    customer_id = booking.customer.id if booking.customer else new.customer_id
-    audit_record(
+    outcome = _earlier_outcome(new) if after_unknown else None
+    if outcome is None:
+        outcome = writes.attempt(
+            lambda: api().create_booking(**fields),
+            read_back=lambda: booked_earlier(new),
+            words=words,
+        )
+        if outcome.taken:
+            # Taken by this customer's own earlier send? Only a found booking changes the
+            # answer: a look that cannot be made leaves the refusal as it is.
+            earlier = _earlier_outcome(new)
+            if earlier is not None and earlier.done:
+                outcome = earlier
+    booking = outcome.record if outcome.done else None
+    customer_id = booking.customer.id if booking and booking.customer else new.customer_id
+    audit_outcome(
+        outcome,
         user=user,
         action=AuditEntry.Action.BOOKING_CREATE,
         object_type="booking",
-        object_id=booking.id,
+        object_id=booking.id if booking else "",
         customer_id=customer_id,
-        summary=_summary(booking, new, "Booked"),
+        summary=_summary(booking, new, "Booked" if booking else "Booking not made"),
         changes=recorded,
     )
-    booking_record(booking)
-    return Booked(booking, confirmed_after_failure=confirmed)
-
-
-# --- moving a booking ----------------------------------------------------------------------------
-
-
-def reschedule_refusal(booking: Booking, *, today: date | None = None) -> str:
-    """Why this booking cannot be moved ("" when it can)."""
-    status = str(booking.status)
-    if status not in MOVABLE:
-        label = status.replace("_", "-")
-        return f"This booking is {label}: only a pending or approved booking can be moved."
-    start = booking.start
-    if start is not None:
-        local = timezone.localtime(start) if timezone.is_aware(start) else start
-        if local.date() < (today or timezone.localdate()):
-            return "This booking is in the past: it cannot be moved."
-    return ""
-
-
-def _slot_of(booking: Booking) -> dict[str, Any]:
-    start = booking.start
-    local = timezone.localtime(start) if start is not None and timezone.is_aware(start) else start
-    return {
-        "date": local.date().isoformat() if local else None,
-        "time": local.strftime("%H:%M") if local else None,
-        "agent": booking.agent.display_name if booking.agent else None,
-    }
-
-
-def reschedule_booking(
-    *,
-    user,
-    booking: Booking,
-    day: date,
-    start_time: str,
-    agent: Agent | None,
-    notify: bool,
-) -> Booking:
-    """Move a booking to `day` at `start_time` (with `agent`, or its own), audited with the
-    fields that changed. SlotUnavailable when the time is taken; ValueError with the reason
-    when the booking cannot be moved."""
-    refusal = reschedule_refusal(booking)
-    if refusal:
-        raise ValueError(refusal)
-    before = _slot_of(booking)
-    after = {
-        "date": day.isoformat(),
-        "time": start_time,
-        "agent": agent.display_name if agent else before["agent"],
-    }
-    code = booking.booking_code or str(booking.id)
-    changes = field_changes(before, after)
-
-    def record(summary: str, **outcome) -> None:
-        audit_record(
-            user=user,
-            action=AuditEntry.Action.BOOKING_RESCHEDULE,
-            object_type="booking",
-            object_id=booking.id,
-            customer_id=booking.customer.id if booking.customer else None,
-            summary=summary,
-            changes=changes,
-            **outcome,
-        )
-
-    try:
-        with writes.record_lock("booking", booking.id):
-            moved = api().reschedule_booking(
-                booking.id,
-                start_date=day,
-                start_time=start_time,
-                agent_id=agent.id if agent else None,
-                send_notification=notify,
-            )
-    except LatePointError as exc:
-        record(f"Move of {code} not made", result=AuditEntry.Result.FAILED, error=exc.user_message)
-        raise
-    record(f"Moved {code} to {day:%d %b %Y} {start_time}")
-    booking_record(moved)
-    return moved
+    if booking is not None:
+        booking_record(booking)
+    return outcome
 
 
 # --- book again --------------------------------------------------------------------------------
@@ -387,9 +261,11 @@ def walk_in(
     start_time: str,
     customer_id: int | None = None,
     new_customer: dict[str, str] | None = None,
-) -> Booked:
-    """Book a walk-in into today's first free time with any agent, and check them in: one
-    confirmed step. SlotUnavailable when the time was taken meanwhile (nothing is made)."""
+    after_unknown: bool = False,
+) -> writes.Outcome:
+    """Book a walk-in into today's free time with any agent, and check them in: one
+    confirmed step. A time taken meanwhile is refused (nothing is made); a lost answer is
+    looked for before anything is said, and a walk-in found booked is checked in."""
     from bookings import checkins
 
     new = NewBooking(
@@ -401,11 +277,45 @@ def walk_in(
         new_customer=new_customer,
         send_confirmation=False,
     )
-    booked = create_booking(user=user, new=new)
-    booking = booked.booking
-    checkins.checkin_create(
-        user=user,
-        booking_id=booking.id,
-        customer_id=booking.customer.id if booking.customer else customer_id,
-    )
-    return booked
+    outcome = create_booking(user=user, new=new, after_unknown=after_unknown, words=WALK_IN_WORDS)
+    if outcome.done:
+        booking = outcome.record
+        if not checkins.checkins_for_bookings([booking.id]):
+            checkins.checkin_create(
+                user=user,
+                booking_id=booking.id,
+                customer_id=booking.customer.id if booking.customer else customer_id,
+            )
+    return outcome
+
+
+# --- the customer to book ------------------------------------------------------------------------
+
+#: Customers a search shows at most.
+MATCHES = 8
+
+
+def booking_customer(customer_id: int | None) -> tuple[Customer | None, str, bool]:
+    """The customer chosen for a booking (one cached call): (customer, why it could not be
+    read, whether LatePoint has no such customer)."""
+    if customer_id is None:
+        return None, "", False
+    try:
+        return api().get_customer(customer_id), "", False
+    except NotFound:
+        return None, "There is no such customer: find them again.", True
+    except LatePointError as exc:
+        error = describe(exc)
+        return None, f"{error.title}: {error.message}", False
+
+
+def customer_matches(query: str) -> tuple[list[Customer], str]:
+    """The customers a search for `query` finds (one cached call), or why it failed."""
+    query = query.strip()
+    if len(query) < 2:
+        return [], ""
+    try:
+        return list(api().list_customers(search=query[:100], per_page=MATCHES).items), ""
+    except LatePointError as exc:
+        error = describe(exc)
+        return [], f"{error.title}: {error.message}"

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from frontoffice.upstream import api
 from latepoint.models import Booking, Page
+from upstream import budget
+from upstream.gateway import api
 
 
 def booking_get(*, booking_id: int, fresh: bool = False) -> Booking:
@@ -55,8 +56,10 @@ class BookingFilters:
         return {key: str(value) for key, value in self.as_api_kwargs().items() if value is not None}
 
 
-def booking_list(*, filters: BookingFilters) -> Page[Booking]:
-    """One page of bookings, filtered and sorted by LatePoint (one upstream call)."""
-    return api().list_bookings(
+def booking_list(*, filters: BookingFilters, manager: bool = False) -> Page[Booking]:
+    """One page of bookings, filtered and sorted by LatePoint (one upstream call). A manager's
+    list counts in the manager class of the key's budget, so it never takes a desk's place."""
+    priority = budget.MANAGER if manager else None
+    return api(priority=priority).list_bookings(
         **filters.as_api_kwargs(), page=filters.page, per_page=filters.per_page
     )

@@ -7,9 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from bookings.services import arrivals
-from frontoffice.upstream import api
 from latepoint.errors import LatePointError
 from latepoint.models import Booking, Customer
+from upstream.gateway import api
 
 QUICK_SEARCH_LIMIT = 8
 #: One call reads this many matches (newest first, LatePoint's only order), ranked here; the

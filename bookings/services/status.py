@@ -11,17 +11,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from bookings.models import StatusChange
 from bookings.services.listing import booking_get
-from frontoffice import writes
-from frontoffice.audit import audit_record
+from bookings.services.moving import read_for_write
 from frontoffice.formatting import status_label as format_status
-from frontoffice.models import AuditEntry
 from frontoffice.roles import is_manager
-from frontoffice.upstream import api
 from history.sync import booking_record
-from latepoint.errors import InvalidRequest, LatePointError
 from latepoint.models import Booking, BookingStatus
+from upstream import writes
+from upstream.gateway import api
 
 # The transitions of latepoint-api.md, PUT /bookings/{id}.
 ALLOWED_TRANSITIONS: dict[str, tuple[BookingStatus, ...]] = {
@@ -101,15 +101,6 @@ def booking_action(*, booking: Booking, user, to_status: str) -> StatusAction | 
     )
 
 
-class TransitionRefused(Exception):
-    """A status change that cannot be made; the message explains why, for staff."""
-
-    def __init__(self, message: str, *, current: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.current = current
-
-
 def _refusal_message(current: Any, target: Any) -> str:
     allowed = ALLOWED_TRANSITIONS.get(str(current), ())
     names = ", ".join(status_label(s) for s in allowed) or "nothing"
@@ -134,93 +125,110 @@ def transition_refusal(*, booking: Booking, to_status: str, user) -> str:
     return ""
 
 
+STATUS_WORDS = writes.Words(
+    what="status change",
+    nothing="nothing was changed",
+    checked="the booking's status unchanged",
+    check="the booking",
+)
+
+
 def booking_change_status(
     *, user, booking_id: int, to_status: str, reason: str = "", seen_status: str = ""
-) -> Booking:
-    """Move a booking to `to_status` through LatePoint, recorded for the audit trail.
+) -> writes.Outcome:
+    """Move a booking to `to_status` through LatePoint, recorded for the audit trail, and say
+    what became of it (`writes.Outcome`; the record is the booking as it now is).
 
-    Raises TransitionRefused (not allowed from the current status, or LatePoint refused it),
-    PermissionDenied (completed -> cancelled is for managers), ValidationError (a cancellation
-    without a reason), or the client's LatePointError for any other failure. Every attempt,
-    failed ones too, is recorded. Never retried. The check of the current status and the
-    write happen under the booking's lock, shared by every process: of two changes sent at
-    once, the second is judged against the status the first left.
+    Under the booking's lock (shared by every process) the booking is read fresh: changed
+    since the user saw it (`seen_status`), the outcome is a conflict and nothing is sent; a
+    transition LatePoint does not allow is refused. A lost answer is read back before
+    anything is said. Raises PermissionDenied (completed -> cancelled is for managers) and
+    ValidationError (a cancellation without a reason). Every change sent or refused is
+    recorded; none is retried.
     """
-    try:
-        with writes.record_lock("booking", booking_id):
-            return _change_status(
-                user=user,
-                booking_id=booking_id,
-                to_status=to_status,
-                reason=reason,
-                seen_status=seen_status,
-            )
-    except writes.RecordBusy as busy:
-        raise TransitionRefused(busy.user_message) from None
-
-
-def _change_status(
-    *, user, booking_id: int, to_status: str, reason: str, seen_status: str
-) -> Booking:
     reason = (reason or "").strip()
     try:
         target = BookingStatus(to_status)
     except ValueError:
-        raise TransitionRefused(f"“{to_status}” is not a booking status.") from None
-    booking = booking_get(booking_id=booking_id)
-    current = str(booking.status)
-    customer_id = booking.customer.id if booking.customer else None
-
-    def record(result: str, error: str = "") -> None:
-        _record_attempt(
-            user=user,
-            booking_id=booking.id,
-            customer_id=customer_id,
-            code=booking.booking_code or str(booking.id),
-            before=current,
-            target=target,
-            reason=reason,
-            seen_status=seen_status,
-            result=result,
-            error=error,
-        )
-
+        message = f"“{to_status[:20]}” is not a booking status."
+        return writes.Outcome(writes.Outcome.REFUSED, status=400, message=message)
     if target == BookingStatus.CANCELLED and not reason:
         raise ValidationError({"reason": "Say why the booking is cancelled."})
     if len(reason) > CANCEL_REASON_MAX:
         raise ValidationError({"reason": f"Keep the reason under {CANCEL_REASON_MAX} characters."})
+    try:
+        with writes.record_lock("booking", booking_id):
+            return _change_status(
+                user=user, booking_id=booking_id, target=target, reason=reason, seen=seen_status
+            )
+    except writes.RecordBusy as busy:
+        return writes.refusal(busy, STATUS_WORDS)
+
+
+def _change_status(
+    *, user, booking_id: int, target: BookingStatus, reason: str, seen: str
+) -> writes.Outcome:
+    booking, unreadable = read_for_write(booking_id)
+    if unreadable is not None:
+        if unreadable.status != 404:
+            booking_status_unreadable(
+                user=user,
+                booking_id=booking_id,
+                to_status=target.value,
+                reason=reason,
+                seen_status=seen,
+                error=unreadable.message,
+            )
+        return unreadable
+    current = str(booking.status)
+    if seen and seen != current:
+        return writes.Outcome(writes.Outcome.CONFLICT, status=409, record=booking)
+
+    def record(outcome: writes.Outcome) -> writes.Outcome:
+        _record_attempt(
+            user=user,
+            booking_id=booking.id,
+            customer_id=booking.customer.id if booking.customer else None,
+            code=booking.booking_code or str(booking.id),
+            before=current,
+            target=target,
+            reason=reason,
+            seen_status=seen,
+            result=StatusChange.Result.OK if outcome.done else _failed_result(outcome),
+            error="" if outcome.done else outcome.error,
+        )
+        return outcome
+
     if not transition_allowed(current, target):
         message = _refusal_message(current, target)
-        record(StatusChange.Result.FAILED, message)
-        raise TransitionRefused(message, current=current)
+        return record(
+            writes.Outcome(writes.Outcome.REFUSED, status=409, message=message, record=booking)
+        )
     changes: dict[str, Any] = {"status": target.value}
     if (current, target) in MANAGER_ONLY_TRANSITIONS:
         if not is_manager(user):
             message = "Only a manager can cancel a completed booking."
-            record(StatusChange.Result.FAILED, message)
+            record(writes.Outcome(writes.Outcome.REFUSED, status=403, message=message))
             raise PermissionDenied(message)
         changes["force"] = True
-    try:
-        updated = api().update_booking(booking.id, changes)
-    except InvalidRequest as exc:
-        fresh = _fresh_status(booking.id)
-        if exc.code == "invalid_status_transition" or "transition" in exc.message.lower():
-            message = "LatePoint refused the change: " + (
-                exc.message or _refusal_message(fresh or current, target)
-            )
-            if fresh and fresh != current:
-                message += f" The booking is now {status_label(fresh).lower()} in LatePoint."
-        else:
-            message = exc.message or exc.user_message
-        record(StatusChange.Result.FAILED, message)
-        raise TransitionRefused(message, current=fresh or current) from exc
-    except LatePointError as exc:
-        record(StatusChange.Result.FAILED, exc.user_message)
-        raise
-    record(StatusChange.Result.OK)
-    # The local booking history (stats, exports) sees the change at once, not at the next sync.
-    booking_record(updated)
-    return updated
+
+    def read_back() -> Booking | None:
+        now = booking_get(booking_id=booking.id, fresh=True)
+        return now if str(now.status) == target else None
+
+    outcome = writes.attempt(
+        lambda: api().update_booking(booking.id, changes), read_back=read_back, words=STATUS_WORDS
+    )
+    if outcome.done:
+        # The local booking history (stats, exports) sees the change at once.
+        booking_record(outcome.record)
+    elif outcome.record is None:
+        outcome.record = booking
+    return record(outcome)
+
+
+def _failed_result(outcome: writes.Outcome) -> str:
+    return StatusChange.Result.UNKNOWN if outcome.unknown else StatusChange.Result.FAILED
 
 
 def booking_status_unreadable(
@@ -292,14 +300,6 @@ def _record_attempt(
         result=result,
         error=error,
     )
-
-
-def _fresh_status(booking_id: int) -> str:
-    """The booking's status as LatePoint has it now (after a refusal), or "" if unknown."""
-    try:
-        return str(booking_get(booking_id=booking_id, fresh=True).status)
-    except LatePointError:
-        return ""
 
 
 def booking_status_history(*, booking_id: int) -> list[StatusChange]:

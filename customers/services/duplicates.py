@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import phonenumbers
 
 from customers.validators import collapse_spaces, default_phone_region
-from frontoffice.upstream import api
 from latepoint.models import Customer
+from upstream.gateway import api
 
 __all__ = ["customer_duplicates", "customer_with_email"]
 

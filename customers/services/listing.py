@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from frontoffice.upstream import api
 from latepoint.models import Customer, Page
+from upstream.gateway import api
 
 __all__ = ["CustomerFilters", "customer_list"]
 

@@ -11,13 +11,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from audit.models import AuditEntry
 from customers.custom_fields import is_sensitive, label_for, visible_custom_fields
 from frontoffice.formatting import business_timestamp, safe_url
-from frontoffice.models import AuditEntry
 from frontoffice.risk import RiskAssessment, assess_risk, completion_rate, no_show_rate
 from frontoffice.roles import is_manager
-from frontoffice.upstream import api
 from latepoint.models import Booking, BookingStatus, Customer, CustomerStats
+from upstream.gateway import api
 
 __all__ = [
     "BOOKING_TABS",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from audit.models import AuditEntry
 from bookings.export import HEADER
-from frontoffice.models import AuditEntry, ExportJob
+from exports.models import ExportJob
 from tests.bookings.conftest import business_today
 from tests.exports import export_file, start_export
 from tests.exports import read_csv as read_file

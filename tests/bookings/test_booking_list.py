@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from frontoffice.upstream import api
 from tests.bookings.conftest import business_today, server_timing_calls
+from upstream.gateway import api
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "booking-table"}
 ROW = re.compile(r'<tr id="booking-(\d+)"')

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from audit.models import AuditEntry
 from bookings.checkins import CheckInError, checkin_create, checkins_for_bookings
 from bookings.models import CheckIn
 from bookings.services.arrivals import minutes_late
-from frontoffice.models import AuditEntry
 from latepoint.models import Booking, BookingStatus
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -9,7 +9,7 @@ import re
 
 from django.utils.html import escape
 
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
 from history.models import BookingRecord
 from tests.booking_slots import free_day
 from tests.bookings.conftest import server_timing_calls

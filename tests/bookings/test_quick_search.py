@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from bookings.models import CheckIn
-from frontoffice.models import AuditEntry
 from tests.bookings.conftest import server_timing_calls
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

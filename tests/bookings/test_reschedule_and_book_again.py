@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
 from history.models import BookingRecord
 from tests.booking_slots import free_day
 from tests.bookings.test_new_booking import _bookings_on, _customer, _form, _times

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import AuditEntry
 from bookings.models import StatusChange
 from bookings.services.status import ALLOWED_TRANSITIONS
-from frontoffice.models import AuditEntry
+from tests.bookings.conftest import server_timing_calls
 from tests.conftest import sandbox_status
 
 API = "/wp-json/latepoint-api/v1"
@@ -104,7 +105,9 @@ def test_every_refused_transition(live_sandbox, client, manager, booking_in, cur
     assert "cannot be set to" in entry.error
 
 
-def test_a_change_refused_by_latepoint_is_explained(live_sandbox, reception_client, booking_in):
+def test_a_change_to_a_booking_changed_meanwhile_shows_the_conflict(
+    live_sandbox, reception_client, booking_in
+):
     """The page was read while approved; someone else cancelled it in LatePoint meanwhile."""
     booking_id = booking_in("approved")
     assert "No-show" in reception_client.get(f"/bookings/{booking_id}/").content.decode()
@@ -115,16 +118,46 @@ def test_a_change_refused_by_latepoint_is_explained(live_sandbox, reception_clie
 
     assert response.status_code == 409
     text = response.content.decode()
-    assert "LatePoint refused the change" in text
-    assert "Cannot change booking status from cancelled to no_show" in text
-    assert "The booking is now cancelled in LatePoint." in text
+    assert "Changed since you opened it" in text
+    assert 'You saw this booking as <span class="chip chip-approved">Approved</span>' in text
+    assert 'in LatePoint it is now <span class="chip chip-cancelled">Cancelled</span>' in text
+    assert "From cancelled it cannot be set to no-show." in text
+    assert 'name="confirmed"' not in text  # nothing to send from here
     assert sandbox_status(live_sandbox, booking_id) == "cancelled"
-    entry = AuditEntry.objects.get(object_id=booking_id, action=AuditEntry.Action.BOOKING_STATUS)
-    assert entry.result == AuditEntry.Result.FAILED
-    assert entry.changes["status"] == {"before": "approved", "after": "no_show"}
+    assert not AuditEntry.objects.filter(
+        object_id=booking_id, action=AuditEntry.Action.BOOKING_STATUS
+    ).exists()
     # The next look at the booking shows LatePoint's status, not the stale one.
     page = reception_client.get(f"/bookings/{booking_id}/").content.decode()
     assert 'class="chip chip-cancelled">Cancelled<' in page
+
+
+def test_a_conflicting_change_can_be_made_anyway_from_what_it_now_is(
+    live_sandbox, reception_client, booking_in
+):
+    booking_id = booking_in("approved")
+    code, _ = live_sandbox.request("PUT", f"{API}/bookings/{booking_id}", {"status": "no_show"})
+    assert code == 200
+    reason = "Customer phoned: moving away"
+
+    conflict = post_change(
+        reception_client, booking_id, "cancelled", seen_status="approved", reason=reason
+    )
+
+    text = conflict.content.decode()
+    assert conflict.status_code == 409
+    assert "Changed since you opened it" in text
+    assert "Cancel booking anyway</button>" in text
+    assert '<input type="hidden" name="seen_status" value="no_show">' in text
+    assert f">{reason}</textarea>" in text  # what was typed is kept
+    assert sandbox_status(live_sandbox, booking_id) == "no_show"
+
+    again = post_change(
+        reception_client, booking_id, "cancelled", seen_status="no_show", reason=reason
+    )
+
+    assert again.status_code == 302
+    assert sandbox_status(live_sandbox, booking_id) == "cancelled"
 
 
 def test_receptionist_cannot_cancel_a_completed_booking(live_sandbox, reception_client, booking_in):
@@ -214,8 +247,14 @@ def test_unknown_booking_is_a_404(live_sandbox, reception_client):
     assert post_change(reception_client, 99999999, "approved").status_code == 404
 
 
-def test_booking_page_is_one_upstream_call(live_sandbox, reception_client, take_booking):
+def test_booking_page_is_the_booking_and_its_customers_status(
+    live_sandbox, reception_client, take_booking
+):
+    """One call for the booking and one for its customer's summary (blocked or not: the risk
+    badge itself comes from the booking history), both kept: the page again costs none."""
     booking_id = take_booking("approved")
     response = reception_client.get(f"/bookings/{booking_id}/")
+    again = reception_client.get(f"/bookings/{booking_id}/")
     assert response.status_code == 200
-    assert 'desc="1 call"' in response["Server-Timing"]
+    assert server_timing_calls(response) == 2
+    assert server_timing_calls(again) == 0

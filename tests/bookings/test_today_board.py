@@ -1,5 +1,5 @@
 """The Today board: exactly the sandbox's bookings for today, in time order, with its filters,
-refresh, lazy badges and the quick search box."""
+refresh and the quick search box (its risk badges: test_risk_badges)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from frontoffice.upstream import api
 from tests.bookings.conftest import business_today, server_timing_calls
+from upstream.gateway import api
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ROW = re.compile(r'<tr id="today-row-(\d+)"')
@@ -147,69 +147,6 @@ def test_late_and_open_bookings(live_sandbox, reception_client):
             assert f'id="arrival-{row["id"]}">Check in<' not in cells
 
 
-def _lazy_badge(html: str, customer_id: int) -> re.Match | None:
-    return re.search(
-        rf'hx-get="/bookings/badge/{customer_id}/" hx-trigger="load(?: delay:(\d+)ms)?"', html
-    )
-
-
-def test_each_row_loads_its_customers_badge_lazily_nearest_arrival_first(
-    live_sandbox, reception_client
-):
-    rows = todays_rows(live_sandbox)
-    response = reception_client.get("/")
-    html = response.content.decode()
-    # A cold board: today's bookings and the agents and locations of its filters, no badge.
-    assert server_timing_calls(response) <= 3
-    delays = {}
-    for row in rows:
-        lazy = _lazy_badge(html, row["customer_id"])
-        assert lazy, row["id"]
-        delays[row["id"]] = int(lazy.group(1) or 0)
-    now = timezone.now()
-
-    def distance(row) -> float:
-        start = datetime.fromisoformat(row["start_at"]).replace(tzinfo=UTC)
-        return abs((start - now).total_seconds())
-
-    nearest = min(rows, key=distance)
-    furthest = max(rows, key=distance)
-    assert delays[nearest["id"]] == 0
-    assert delays[furthest["id"]] > 0
-
-
-def test_badges_already_known_are_on_the_board_without_a_call(live_sandbox, reception_client):
-    rows = todays_rows(live_sandbox)
-    reception_client.get("/")
-    for customer_id in {row["customer_id"] for row in rows}:
-        reception_client.get(f"/bookings/badge/{customer_id}/", **HTMX)
-
-    response = reception_client.get("/")
-    html = response.content.decode()
-
-    assert server_timing_calls(response) == 0
-    for row in rows:
-        assert not _lazy_badge(html, row["customer_id"]), row["id"]
-        cells = re.search(rf'<tr id="today-row-{row["id"]}".*?</tr>', html, re.S).group(0)
-        assert re.search(r'class="row-badge"[^>]*>.*?chip-', cells, re.S), row["id"]
-
-
-def test_a_badge_waits_for_the_budget_instead_of_failing(live_sandbox, reception_client, settings):
-    from frontoffice import budget
-
-    settings.LATEPOINT_RATE_LIMIT = 4  # 3 usable, badges up to 1
-    budget.reset()
-    customers = sorted({row["customer_id"] for row in todays_rows(live_sandbox)})
-    first = reception_client.get(f"/bookings/badge/{customers[0]}/", **HTMX).content.decode()
-    second = reception_client.get(f"/bookings/badge/{customers[1]}/", **HTMX).content.decode()
-
-    assert "risk" in first.lower()
-    assert "Risk: waiting for LatePoint" in second
-    assert re.search(
-        rf'hx-get="/bookings/badge/{customers[1]}/" hx-trigger="load delay:\d+s"', second
-    )
-
-
 def test_a_check_in_from_the_board_reuses_the_booking_the_board_read(
     live_sandbox, reception_client, take_booking
 ):
@@ -219,28 +156,6 @@ def test_a_check_in_from_the_board_reuses_the_booking_the_board_read(
     assert response.status_code == 200
     assert "Checked in" in response.content.decode()
     assert server_timing_calls(response) == 0
-
-
-def test_badge_warns_about_a_blocked_customer(live_sandbox, reception_client):
-    with live_sandbox.db() as conn:
-        blocked = conn.execute(
-            "SELECT id FROM sandbox_customer WHERE status = 'blocked' ORDER BY id LIMIT 1"
-        ).fetchone()["id"]
-        active = conn.execute(
-            "SELECT c.id FROM sandbox_customer c WHERE status = 'active' AND EXISTS "
-            "(SELECT 1 FROM sandbox_booking b WHERE b.customer_id = c.id) ORDER BY id LIMIT 1"
-        ).fetchone()["id"]
-    badge = reception_client.get(f"/bookings/badge/{blocked}/", **HTMX).content.decode()
-    assert "Blocked: cannot book" in badge
-    assert re.search(r"chip-(low|medium|high)\">(Low|Medium|High) risk", badge)
-    on_page = reception_client.get(f"/bookings/badge/{blocked}/?detail=1", **HTMX)
-    assert "is blocked in LatePoint and cannot make bookings" in on_page.content.decode()
-    calm = reception_client.get(f"/bookings/badge/{active}/", **HTMX).content.decode()
-    assert "Blocked" not in calm
-    assert "risk" in calm
-    missing = reception_client.get("/bookings/badge/99999999/", **HTMX)
-    assert missing.status_code == 200
-    assert missing.content.decode().strip() == ""
 
 
 def test_quick_search_finds_customers_by_name(live_sandbox, reception_client):

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
+from audit.models import AuditEntry
 from bookings.models import CheckIn
-from frontoffice.models import AuditEntry
 from tests.booking_slots import SITE_TZ, delete_bookings, site_today, unique_email
 from tests.bookings.test_new_booking import _customer
 

@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture
 def sent(live_sandbox):
     """Every request the front office's client sent upstream: (method, path, JSON body)."""
-    from frontoffice.upstream import get_client
+    from upstream.gateway import get_client
 
     calls: list[tuple[str, str, object]] = []
 

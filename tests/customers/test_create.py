@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
 from tests.customers.form_html import field_errors, form_values, read_form
 
 pytestmark = pytest.mark.django_db

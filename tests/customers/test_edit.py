@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from audit.models import AuditEntry
 from customers.services import customer_update
-from frontoffice import budget
-from frontoffice.models import AuditEntry
 from tests.customers.form_html import field_errors, form_values, read_form
+from upstream import budget
 
 pytestmark = pytest.mark.django_db
 
@@ -267,7 +267,7 @@ def test_a_failed_write_keeps_the_input_and_says_so(live_sandbox, reception_clie
     assert "busy" in entry.error
 
     # The kept form saves as it is once LatePoint answers again: after its Retry-After, until
-    # which the front office sends it nothing (frontoffice.budget).
+    # which the front office sends it nothing (upstream.budget).
     budget.reset()
     again = reception_client.post(f"/customers/{customer_id}/edit/", shown)
     assert again.status_code == 302

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from audit.models import AuditEntry
 from customers.export import HEADER, safe_cell
-from frontoffice.models import AuditEntry, ExportJob
+from exports.models import ExportJob
 from tests.exports import export_file, start_export
 from tests.exports import read_csv as read_file
 

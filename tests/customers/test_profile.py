@@ -17,8 +17,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_record
 
 API = "/wp-json/latepoint-api/v1"
 DASH = "—"

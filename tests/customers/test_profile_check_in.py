@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from bookings.models import CheckIn
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

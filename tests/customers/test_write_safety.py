@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.test import Client
 
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
 from tests.customers.form_html import form_values
 from tests.customers.test_create import count_customers, new_values
 from tests.customers.test_edit import make_customer, open_form, row

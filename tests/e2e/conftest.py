@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import io
 import os
 import re
 import time
@@ -66,6 +67,15 @@ def browser_context_args(browser_context_args):
 def app(live_server, live_sandbox):
     """The live front office, pointed at the sandbox. Yields its base URL."""
     return live_server.url
+
+
+@pytest.fixture
+def synced_history(live_sandbox):
+    """The local booking history copied from the sandbox, as the background worker keeps it:
+    the stats show figures (a browser test's database starts empty)."""
+    from django.core.management import call_command
+
+    call_command("sync_bookings", "--once", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_record
 
 NEXT = "Next \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"
 PREVIOUS = "\N{SINGLE LEFT-POINTING ANGLE QUOTATION MARK} Previous"

@@ -51,7 +51,9 @@ def test_receptionist_is_refused_stats(as_receptionist: Page, app, screenshot):
     assert "text/csv" not in refused.headers.get("content-type", "")
 
 
-def test_manager_exports_customers_and_opens_stats(as_manager: Page, app, live_sandbox, screenshot):
+def test_manager_exports_customers_and_opens_stats(
+    synced_history, as_manager: Page, app, live_sandbox, screenshot
+):
     page = as_manager
     status, body = live_sandbox.request("GET", f"{API}/customers?status=inactive&per_page=100")
     assert status == 200, body

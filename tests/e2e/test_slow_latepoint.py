@@ -90,7 +90,7 @@ def test_customer_list_says_it_is_waiting_then_shows_the_older_copy(
 
     notice = page.locator("#upstream-notice")
     expect(notice).to_contain_text(
-        re.compile(r"LatePoint is not answering: showing what it said at \d\d:\d\d"),
+        re.compile(r"LatePoint is slow to answer: showing what it said at \d\d:\d\d"),
         timeout=ANSWERED,
     )
     expect(indicator).to_be_hidden()
@@ -116,7 +116,7 @@ def test_today_board_refresh_says_it_is_waiting_then_shows_the_older_copy(
     expect(indicator).to_have_text(STILL_WAITING, timeout=ANSWERED)
 
     expect(page.locator("#upstream-notice")).to_contain_text(
-        "LatePoint is not answering", timeout=ANSWERED
+        "LatePoint is slow to answer", timeout=ANSWERED
     )
     expect(indicator).to_be_hidden()
     expect(indicator).to_have_text("Updating…")

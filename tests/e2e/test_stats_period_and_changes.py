@@ -67,17 +67,17 @@ def test_a_period_applies_when_chosen_and_dates_show_for_custom_only(as_manager:
     start = (end - timedelta(days=6)).isoformat()
     page.get_by_label("From").fill(start)
     expect(page).to_have_url(re.compile(rf"date_from={start}"), timeout=30_000)
-    expect(page.locator(".stats-period")).to_contain_text("(7 days)")
+    expect(page.locator(".stats-period")).to_contain_text("(7 days)", timeout=30_000)
     expect(page.get_by_label("From")).to_be_visible()
 
     page.get_by_label("Period").select_option("week")
     expect(page.get_by_label("From")).to_be_hidden()
-    expect(page.locator(".stats-period")).to_contain_text("This week:")
+    expect(page.locator(".stats-period")).to_contain_text("This week:", timeout=30_000)
 
 
 @pytest.mark.parametrize(("width", "height"), [(1440, 900), (820, 1180)])
 def test_changes_say_better_or_worse_and_chart_labels_are_readable(
-    as_manager: Page, app, screenshot, width, height
+    synced_history, as_manager: Page, app, screenshot, width, height
 ):
     page = as_manager
     page.set_viewport_size({"width": width, "height": height})

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_record
 from tests.e2e.conftest import wait_until
 
 PORTRAIT = {"width": 820, "height": 1180}
@@ -154,6 +154,8 @@ def test_screen_fits_a_portrait_tablet(
     page: Page, app, request, rich_records, screen, path, role, screenshot
 ):
     page.set_viewport_size(PORTRAIT)
+    if screen == "stats":
+        request.getfixturevalue("synced_history")
     request.getfixturevalue(f"as_{role}")
     response = page.goto(app + path.format(**rich_records))
     assert response is not None and response.ok, response and response.status
@@ -173,6 +175,8 @@ def test_screen_fits_a_landscape_tablet(
     page: Page, app, request, rich_records, screen, path, role, screenshot
 ):
     page.set_viewport_size(LANDSCAPE)
+    if screen == "stats":
+        request.getfixturevalue("synced_history")
     request.getfixturevalue(f"as_{role}")
     response = page.goto(app + path.format(**rich_records))
     assert response is not None and response.ok, response and response.status
@@ -405,7 +409,9 @@ NAMELESS = """
 """
 
 
-def test_every_control_table_chip_and_chart_has_a_name(as_manager: Page, app, rich_records):
+def test_every_control_table_chip_and_chart_has_a_name(
+    synced_history, as_manager: Page, app, rich_records
+):
     page = as_manager
     problems: list[str] = []
     for _, path, _ in SCREENS:

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from django.utils import timezone
 from django.utils.html import escape
 
-from frontoffice.audit import audit_record, field_changes
-from frontoffice.models import AuditEntry
-from frontoffice.upstream import api
+from audit.models import AuditEntry
+from audit.services import audit_record, field_changes
 from tests.bookings.conftest import server_timing_calls
+from upstream.gateway import api
 
 
 def _subject(html: str, customer_id: int) -> str:

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from frontoffice.audit import audit_record, field_changes
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_record, field_changes
 
 pytestmark = pytest.mark.django_db
 

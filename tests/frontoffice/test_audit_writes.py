@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
 from tests.customers.form_html import form_values
 from tests.exports import export_file
 

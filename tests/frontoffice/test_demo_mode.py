@@ -34,7 +34,7 @@ def demo(sandbox, tmp_path):
     }
     port = _free_port()
     env.update(
-        DJANGO_SETTINGS_MODULE="frontoffice.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         FRONTOFFICE_DEMO="true",
         LATEPOINT_API_URL=sandbox.base_url,
         LATEPOINT_API_KEY=sandbox.api_key,
@@ -55,7 +55,7 @@ def demo(sandbox, tmp_path):
             "gunicorn",
             "-c",
             "gunicorn.conf.py",
-            "frontoffice.wsgi:application",
+            "config.wsgi:application",
         ],
         cwd=ROOT,
         env=env,

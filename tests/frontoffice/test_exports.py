@@ -14,12 +14,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from customers.export import HEADER
-from frontoffice import budget, exports
-from frontoffice.models import AuditEntry, ExportChunk, ExportJob
+from exports import jobs
+from exports.models import ExportChunk, ExportJob
 from latepoint.errors import BudgetExhausted
 from tests.conftest import _make_user
 from tests.exports import export_file, read_csv, start_export
+from upstream import budget
 
 API_CUSTOMERS = "/wp-json/latepoint-api/v1/customers"
 
@@ -107,7 +109,7 @@ def test_an_export_survives_a_rate_limited_minute(live_sandbox, manager):
         live_sandbox.set_faults(rate_limit=2)  # a new minute at the sandbox
         budget.reset()  # and here: LatePoint's Retry-After has run out
 
-    exports.run(job.pk, sleep=a_minute_passes)
+    jobs.run(job.pk, sleep=a_minute_passes)
 
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE, job.error
@@ -115,7 +117,7 @@ def test_an_export_survives_a_rate_limited_minute(live_sandbox, manager):
     assert len(pauses) >= 2
     assert all(30 <= pause <= 60 for pause in pauses), pauses  # LatePoint's Retry-After
     assert all(note.startswith("LatePoint asked for a pause") for note in notes), notes
-    text = "".join(exports.file_chunks(job))
+    text = "".join(jobs.file_chunks(job))
     ids = [line.split(",", 1)[0] for line in text.splitlines()[1:]]
     assert len(ids) == len(set(ids)) == total
     refused = [r for r in live_sandbox.requests_since(0) if r[3] == 429]
@@ -132,7 +134,7 @@ def test_a_failing_page_is_asked_again_and_the_export_completes(live_sandbox, ma
         pauses.append(seconds)
         live_sandbox.reset_faults()
 
-    exports.run(job.pk, sleep=latepoint_comes_back)
+    jobs.run(job.pk, sleep=latepoint_comes_back)
 
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE
@@ -226,10 +228,10 @@ def test_starting_an_export_needs_the_csrf_token(live_sandbox, manager):
 
 def test_a_job_runs_once_however_many_workers_pick_it(live_sandbox, manager):
     job = ExportJob.objects.create(user=manager, kind="customers", query="status=blocked")
-    assert exports.run(job.pk) is not None
+    assert jobs.run(job.pk) is not None
     before = time.time()
 
-    assert exports.run(job.pk) is None
+    assert jobs.run(job.pk) is None
 
     assert ExportJob.objects.get().state == ExportJob.State.DONE
     assert not [r for r in live_sandbox.requests_since(before) if "/customers" in r[2]]

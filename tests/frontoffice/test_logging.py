@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import path
 
-from frontoffice.urls import handler403, handler404, handler500  # noqa: F401 (used by Django)
-from frontoffice.urls import urlpatterns as app_urlpatterns
+from config.urls import handler403, handler404, handler500  # noqa: F401 (used by Django)
+from config.urls import urlpatterns as app_urlpatterns
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ import pytest
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from frontoffice.upstream import api
-from frontoffice.urls import urlpatterns as site_urlpatterns
+from config.urls import urlpatterns as site_urlpatterns
+from upstream.gateway import api
 
 # --- a test-only page that lets every upstream error through -----------------------------------
 

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_record
 from frontoffice.roles import is_manager, is_staff_member, role_name
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_admin_lists_staff_accounts_roles_and_the_trail_only(admin_client_):
     html = admin_client_.get("/admin/").content.decode()
     assert "/admin/auth/user/" in html
     assert "/admin/auth/group/" in html
-    assert "/admin/frontoffice/auditentry/" in html
+    assert "/admin/audit/auditentry/" in html
     users = admin_client_.get("/admin/auth/user/").content.decode()
     assert "ada" in users
 
@@ -125,23 +125,23 @@ def test_audit_entries_are_read_only_in_the_admin(admin_client_, receptionist):
     entry = audit_record(
         user=receptionist, action=AuditEntry.Action.EXPORT, summary="exported the list"
     )
-    page = admin_client_.get(f"/admin/frontoffice/auditentry/{entry.pk}/change/")
+    page = admin_client_.get(f"/admin/audit/auditentry/{entry.pk}/change/")
     assert page.status_code == 200
     assert "exported the list" in page.content.decode()
     assert 'name="_save"' not in page.content.decode()
     assert (
         admin_client_.post(
-            f"/admin/frontoffice/auditentry/{entry.pk}/change/", {"summary": "rewritten"}
+            f"/admin/audit/auditentry/{entry.pk}/change/", {"summary": "rewritten"}
         ).status_code
         == 403
     )
     assert (
         admin_client_.post(
-            f"/admin/frontoffice/auditentry/{entry.pk}/delete/", {"post": "yes"}
+            f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}
         ).status_code
         == 403
     )
-    assert admin_client_.get("/admin/frontoffice/auditentry/add/").status_code == 403
+    assert admin_client_.get("/admin/audit/auditentry/add/").status_code == 403
     entry.refresh_from_db()
     assert entry.summary == "exported the list"
 

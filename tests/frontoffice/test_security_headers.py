@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -200,8 +200,8 @@ def test_django_admin_needs_nothing_the_csp_blocks(administrator, receptionist):
         f"/admin/auth/user/{administrator.pk}/change/",
         "/admin/auth/user/add/",
         "/admin/auth/group/add/",
-        "/admin/frontoffice/auditentry/",
-        f"/admin/frontoffice/auditentry/{entry.pk}/change/",
+        "/admin/audit/auditentry/",
+        f"/admin/audit/auditentry/{entry.pk}/change/",
     ):
         response = client.get(url)
         assert response.status_code == 200, url

@@ -13,8 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from frontoffice.audit import audit_record
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_record
 from tests.faults import FAULTS
 from tests.frontoffice.test_roles_url_walk import _allowed, _url, all_routes, rule_for
 
@@ -111,7 +111,7 @@ def test_readiness_probe_never_shows_the_key(db, live_sandbox, settings, client)
 
 
 def test_the_client_hides_its_key(live_sandbox):
-    from frontoffice.upstream import get_client
+    from upstream.gateway import get_client
 
     assert live_sandbox.api_key not in repr(get_client())
 
@@ -119,5 +119,5 @@ def test_the_client_hides_its_key(live_sandbox):
 def test_admin_pages_never_show_the_key(live_sandbox, administrator):
     client = Client()
     client.force_login(administrator)
-    for url in ("/admin/", "/admin/auth/user/", "/admin/frontoffice/auditentry/"):
+    for url in ("/admin/", "/admin/auth/user/", "/admin/audit/auditentry/"):
         assert live_sandbox.api_key not in client.get(url).content.decode()

@@ -4,6 +4,8 @@ passwords outside demo mode, to inactive accounts and to accounts without a role
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -11,11 +13,14 @@ from axes.models import AccessAttempt
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, connections
 from django.db.models import F
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from frontoffice.signin import client_address, lockout_response
+from signin.protection import client_address
+from signin.views import lockout_response
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +140,95 @@ def test_locks_are_kept_in_the_database_every_process_shares(client, receptionis
     cache.clear()  # the old throttle's counters lived here, per process by default
     assert _sign_in(Client(), "rita", PASSWORD).status_code == 429
     assert AccessAttempt.objects.get(username="rita").failures_since_start == 6
+
+
+@pytest.fixture
+def writers_queue(monkeypatch):
+    """Connections opened from here take SQLite's write lock up front, as production's do.
+
+    The suite's database options leave out production's IMMEDIATE transactions: two parallel
+    read-then-write transactions (axes' record of a failure) would fail instead of queueing.
+    """
+    database = connections.settings["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        monkeypatch.setitem(database.setdefault("OPTIONS", {}), "transaction_mode", "IMMEDIATE")
+
+
+@pytest.fixture(params=["local memory", "database"])
+def shared_cache(request, settings):
+    """The suite's cache, and the production default: a table in the database."""
+    if request.param == "database":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "frontoffice_signin_test_cache",
+            },
+            "state": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "frontoffice_signin_test_state",
+            },
+        }
+        call_command("createcachetable", verbosity=0)
+    return request.param
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_parallel_wrong_passwords_gets_five_password_checks(
+    receptionist, monkeypatch, writers_queue, shared_cache
+):
+    """Twenty wrong passwords sent at once for one user name: five are checked, every other is
+    refused as locked, and so is the right password, sent inside the burst and after it."""
+    checks = []
+    five_checking = threading.Event()
+    real_check = User.check_password
+
+    def slow_check(user, raw_password):
+        checks.append(raw_password)
+        if len(checks) >= 5:
+            five_checking.set()
+        time.sleep(0.3)  # still checking when the rest of the burst arrives
+        return real_check(user, raw_password)
+
+    monkeypatch.setattr(User, "check_password", slow_check)
+    together = threading.Barrier(20)
+    wrong, right = [], []
+
+    def send(password: str, answers: list) -> None:
+        try:
+            if password == PASSWORD:
+                five_checking.wait(timeout=10)  # the burst is being checked right now
+            else:
+                together.wait(timeout=10)
+            answers.append(_sign_in(Client(), "rita", password))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=("wrong-password", wrong)) for _ in range(20)]
+    threads.append(threading.Thread(target=send, args=(PASSWORD, right)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(checks) == 5
+    assert PASSWORD not in checks
+    assert len(wrong) == 20
+    answered_wrong = [r for r in wrong if r.status_code == 200]
+    refused = [r for r in wrong if r.status_code == 429]
+    assert len(answered_wrong) <= 4
+    assert len(answered_wrong) + len(refused) == 20
+    assert all(WRONG in r.content.decode() for r in answered_wrong)
+    assert all(USER_LOCKED in r.content.decode() for r in refused)
+    # The right password inside the burst, and after it, is refused: the user name is locked.
+    [inside] = right
+    assert inside.status_code == 429
+    assert USER_LOCKED in inside.content.decode()
+    after = Client()
+    response = _sign_in(after, "rita", PASSWORD)
+    assert response.status_code == 429
+    assert USER_LOCKED in response.content.decode()
+    assert after.get("/").status_code == 302  # still signed out
+    assert len(checks) == 5
 
 
 # --- the address lock ----------------------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from frontoffice.audit import audit_record, field_changes
-from frontoffice.models import AuditEntry
+from audit.models import AuditEntry
+from audit.services import audit_record, field_changes
 from tests.frontoffice.test_security_headers import assert_csp_clean
 
 SCRIPT = "<script>alert(1)</script>"

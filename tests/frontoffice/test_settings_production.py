@@ -8,25 +8,30 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
+
+from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cret-" + "x" * 60
 KEY = "lp_live_never_shown_0123456789abcdef"
 
 
-def _run(*args: str, **env_overrides: str | None) -> subprocess.CompletedProcess:
+def _env(**env_overrides: str | None) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "LATEPOINT_", "FRONTOFFICE_", "SANDBOX_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="frontoffice.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="frontoffice.example.com",
@@ -39,10 +44,14 @@ def _run(*args: str, **env_overrides: str | None) -> subprocess.CompletedProcess
             env.pop(name, None)
         else:
             env[name] = value
+    return env
+
+
+def _run(*args: str, **env_overrides: str | None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
+        env=_env(**env_overrides),
         capture_output=True,
         text=True,
         timeout=120,
@@ -182,3 +191,97 @@ def test_production_responses_carry_hsts_and_redirect_to_https():
     assert answer["plain"] == [301, "https://frontoffice.example.com/accounts/login/"]
     # A load balancer's plain-HTTP health probe is answered, not redirected.
     assert answer["probe"] == 200
+
+
+# --- static files under the production command --------------------------------------------------
+
+COLLECTSTATIC = "python manage.py collectstatic --noinput"
+HTTPS = {"Host": "frontoffice.example.com", "X-Forwarded-Proto": "https"}
+
+
+def _own_static_root(tmp_path: Path) -> dict[str, str]:
+    """Production settings with STATIC_ROOT (and the database) in tmp_path, not the checkout."""
+    (tmp_path / "own_static_root.py").write_text(
+        "from config.settings import *  # noqa: F403\n"
+        f"STATIC_ROOT = {str(tmp_path / 'staticfiles')!r}\n"
+    )
+    return {
+        "DJANGO_SETTINGS_MODULE": "own_static_root",
+        "PYTHONPATH": os.pathsep.join((str(ROOT), str(tmp_path))),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+
+
+GUNICORN = ["-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
+
+
+def _gunicorn(port: int, log: Path, **env_overrides: str) -> subprocess.Popen:
+    """The README's production command, its output to `log` (a pipe nobody reads would fill)."""
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [sys.executable, *GUNICORN],
+            cwd=ROOT,
+            env=_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env_overrides),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _sign_in_page(url: str) -> requests.Response | None:
+    try:
+        return requests.get(url + "/accounts/login/", headers=HTTPS, timeout=10)
+    except requests.RequestException:  # not listening yet, or still loading
+        return None
+
+
+def test_a_forgotten_collectstatic_stops_start_up_with_one_message(tmp_path):
+    """Not a bare 500 on every page: gunicorn stops at once and says which command to run."""
+    port = _free_port()
+    log = tmp_path / "gunicorn.log"
+    server = _gunicorn(port, log, **_own_static_root(tmp_path))
+    try:
+        deadline = time.monotonic() + 60
+        while server.poll() is None and time.monotonic() < deadline:
+            page = _sign_in_page(f"http://127.0.0.1:{port}")
+            if page is not None:
+                pytest.fail(f"gunicorn started without static files; the sign-in page: {page}")
+            time.sleep(0.2)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        server.wait(timeout=30)
+    assert server.returncode != 0
+    output = log.read_text()
+    assert output.count(COLLECTSTATIC) == 1, output
+    assert "Traceback" not in output
+    assert (
+        output.strip()
+        .splitlines()[-1]
+        .startswith(
+            "Error: The static files were never collected: run "
+            "`python manage.py collectstatic --noinput`"
+        )
+    )
+    assert KEY not in output
+
+
+def test_collected_static_files_let_the_production_command_serve_pages(tmp_path):
+    settings = _own_static_root(tmp_path)
+    collected = _run("collectstatic", "--noinput", "-v0", **settings)
+    assert collected.returncode == 0, collected.stderr
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "gunicorn.log"
+    server = _gunicorn(port, log, **settings)
+    try:
+        deadline = time.monotonic() + 60
+        while (page := _sign_in_page(url)) is None:
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.2)
+        assert page.status_code == 200
+        stylesheet = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', page.text).group(1)
+        assert requests.get(url + stylesheet, headers=HTTPS, timeout=5).status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,7 +1,7 @@
 """The client factory, the read cache and its invalidation, the page sweeps and Server-Timing.
 
 Everything runs against the sandbox over HTTP. Upstream calls are counted the way the
-Server-Timing header counts them (frontoffice.upstream_metrics), so "no upstream call" means
+Server-Timing header counts them (upstream.metrics), so "no upstream call" means
 exactly what a user's response header would say.
 """
 
@@ -17,9 +17,10 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.utils import timezone
 
-from frontoffice import upstream_metrics, views
-from frontoffice.upstream import CachedLatePoint, api, get_client
+from frontoffice import views
 from latepoint import BookingStatus, LatePointClient, ServerError
+from upstream import metrics as upstream_metrics
+from upstream.gateway import CachedLatePoint, api, get_client
 
 # --- a tiny test-only page that sweeps every page of a listing -----------------------------------
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from frontoffice.upstream_metrics import UpstreamMetrics
+from upstream.metrics import UpstreamMetrics
 
 
 def test_sequential_calls_add_up():

@@ -101,7 +101,7 @@ def test_when_the_recent_window_cannot_keep_up_older_weeks_still_get_their_turn(
 
 
 def test_every_write_to_the_history_changes_its_version(live_sandbox, take_booking):
-    from frontoffice.upstream import api
+    from upstream.gateway import api
 
     first = history_version()
     assert history_version() == first
@@ -111,3 +111,25 @@ def test_every_write_to_the_history_changes_its_version(live_sandbox, take_booki
     booking = api().get_booking(take_booking("approved"), fresh=True)
     sync.booking_record(booking)
     assert history_version() != second
+
+
+def test_a_write_answer_without_times_keeps_the_copys_times_and_takes_status_and_payment(
+    live_sandbox, take_booking
+):
+    """LatePoint answered a write with the booking's status and payment but no times: the
+    copy keeps its times and takes the rest, and nothing fails after the write landed."""
+    import dataclasses
+
+    from history.models import BookingRecord
+    from upstream.gateway import api
+
+    booking = api().get_booking(take_booking("approved"), fresh=True)
+    sync.booking_record(booking)
+    kept = BookingRecord.objects.get(id=booking.id)
+    answer = dataclasses.replace(booking, start=None, status="cancelled", payment_status="paid")
+
+    sync.booking_record(answer)
+
+    record = BookingRecord.objects.get(id=booking.id)
+    assert (record.status, record.payment_status) == ("cancelled", "paid")
+    assert record.start == kept.start

@@ -11,13 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from frontoffice import budget
-from history import sync
+from history import calls, records, sync, walks
 from history.models import BookingRecord, SyncSegment, SyncState
 from history.services import history_coverage
 from history.tasks import sync_bookings_now
 from latepoint.errors import BudgetExhausted
 from tests.conftest import API_PREFIX
+from upstream import budget
 
 pytestmark = pytest.mark.django_db
 
@@ -208,14 +208,14 @@ def test_a_status_change_through_the_front_office_is_applied_at_once(
 
 
 def test_a_page_read_before_a_write_does_not_undo_it(live_sandbox, take_booking):
-    from frontoffice.upstream import api
+    from upstream.gateway import api
 
     booking_id = take_booking("approved")
     before = timezone.now()
     stale = api().get_booking(booking_id, fresh=True)
     updated = api().update_booking(booking_id, {"status": "cancelled", "force": True})
     sync.booking_record(updated)
-    sync._store_page([stale], read_at=before)
+    records.store_page([stale], read_at=before)
     assert BookingRecord.objects.get(id=booking_id).status == "cancelled"
 
 
@@ -223,6 +223,7 @@ def test_the_sync_takes_at_most_its_share_of_the_key(settings, live_sandbox):
     settings.LATEPOINT_RATE_LIMIT = 60  # background 13 a minute: the sync's share is 8
     settings.LATEPOINT_INTERACTIVE_RESERVE = 0.75
     budget.reset()
+    budget.before_attempt("GET", "/bookings")  # the desks are working
     assert sync.share_limit() == 8
     for _ in range(8):
         budget.take_share(sync.SHARE_NAME, sync.share_limit())
@@ -239,7 +240,7 @@ def test_a_pass_stops_when_the_budget_is_spent_and_the_next_resumes_where_it_sto
     # Learn the bounds first, on a roomy budget (no week is read for 2000).
     sync.sync_pass(within=(date(2000, 1, 3), date(2000, 1, 9)))
     expected = sandbox_rows(live_sandbox, *week)
-    monkeypatch.setattr(sync, "PER_PAGE", 20)
+    monkeypatch.setattr(walks, "PER_PAGE", 20)
     pages = -(-len(expected) // 20)
     assert pages >= 3
 
@@ -279,9 +280,50 @@ def test_the_periodic_task_runs_one_pass_at_a_time(live_sandbox, settings):
 
 def test_a_pass_sends_no_more_than_the_syncs_share(live_sandbox, monkeypatch):
     today = timezone.localdate()
-    monkeypatch.setattr(sync, "share_limit", lambda: 3)
+    monkeypatch.setattr(calls, "share_limit", lambda: 3)
     started = time.time()
     result = sync.sync_pass(within=weeks_of(today - timedelta(days=120), today), wait=False)
     assert result.stopped_by_budget
     assert len(booking_calls(live_sandbox, started)) == 3  # the bounds, and one page
-    assert 0 < BookingRecord.objects.count() <= sync.PER_PAGE
+    assert 0 < BookingRecord.objects.count() <= walks.PER_PAGE
+
+
+def _reference_calls(sandbox, since: float) -> list[str]:
+    lists = ("/agents", "/services", "/locations")
+    return [path for _, _, path, _ in sandbox.requests_since(since) if path.startswith(lists)]
+
+
+@pytest.mark.parametrize(
+    ("configured_seconds", "read_minutes_ago", "read_again"),
+    [(300, 10, True), (3600, 20, False)],
+)
+def test_a_full_pass_reads_the_reference_lists_again_as_configured(
+    live_sandbox, settings, configured_seconds, read_minutes_ago, read_again
+):
+    """LATEPOINT_CACHE_TTL_REFERENCE (settings.LATEPOINT_CACHE_TTL["reference"]) decides when
+    the sync reads the agents, services and locations again, not a fixed 15 minutes."""
+    settings.LATEPOINT_CACHE_TTL = {**settings.LATEPOINT_CACHE_TTL, "reference": configured_seconds}
+    assert sync.reference_seconds() == configured_seconds
+    now = timezone.now()
+    read_at = now - timedelta(minutes=read_minutes_ago)
+    # Everything else was just read: only the reference lists can be due.
+    SyncState.objects.create(
+        bounds_checked_at=now,
+        reference_read_at=read_at,
+        customers_walked_at=now,
+        customers_checked_at=now,
+    )
+    started = time.time()
+    sync.sync_pass(max_seconds=30)
+    state = SyncState.objects.get()
+    if read_again:
+        assert sorted(_reference_calls(live_sandbox, started)) == [
+            "/agents",
+            "/locations",
+            "/services",
+        ]
+        assert state.reference_read_at > read_at
+        assert state.reference["agents"]
+    else:
+        assert _reference_calls(live_sandbox, started) == []
+        assert state.reference_read_at == read_at

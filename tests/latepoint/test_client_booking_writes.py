@@ -258,7 +258,7 @@ def test_a_409_about_an_email_stays_a_plain_conflict():
 
 
 def test_cached_availability_is_refreshed_by_a_booking_write(live_sandbox, made):
-    from frontoffice.upstream import api
+    from upstream.gateway import api
 
     day = free_day(live_sandbox, None, week_day=MONDAY)
 

@@ -10,7 +10,7 @@ processes, each built once per session and torn down when the next one starts:
   cache `migrate` creates in it (no CACHE_URL).
 
 Each stack is migrated once, then served by two processes, A and B, each
-`gunicorn -c gunicorn.conf.py frontoffice.wsgi:application` with WEB_CONCURRENCY=1, on ports of
+`gunicorn -c gunicorn.conf.py config.wsgi:application` with WEB_CONCURRENCY=1, on ports of
 their own. The tests talk to each directly, as a load balancer would, through one signed-in
 requests.Session (cookies belong to a host, not a port): one desk whose requests land on
 either process.
@@ -48,7 +48,7 @@ SETTINGS = "tests.scaleout.settings"
 USERNAME = "desk"
 MANAGER = "boss"
 STACKS = ["postgres-redis", "sqlite-dbcache"]
-WSGI_APPLICATION = "frontoffice.wsgi:application"
+WSGI_APPLICATION = "config.wsgi:application"
 INITDB_OPTIONS = ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]
 #: A throwaway server: durability off.
 POSTGRES_OPTIONS = ["-h", "127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off"]

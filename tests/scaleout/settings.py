@@ -11,7 +11,7 @@ by `migrate` (the default) or what CACHE_URL names, and Huey's queue beside them
 from tests.settings import *  # noqa: F403
 
 # isort: split
-import frontoffice.settings as _production
+import config.settings as _production
 
 DATABASES = _production.DATABASES
 CACHES = _production.CACHES

@@ -1,6 +1,6 @@
 """The dashboard's figures recomputed straight from the sandbox's database.
 
-This follows the definitions stated on the page (stats/services.py) with plain SQL over the
+This follows the definitions stated on the page (stats/figures.py) with plain SQL over the
 sandbox's tables, sharing no code with the front office.
 """
 

@@ -1,5 +1,5 @@
 """The dashboard from the local booking history: the same figures as the plain-SQL
-recomputation, with no upstream call for bookings; live figures and a progress bar meanwhile."""
+recomputation, with no upstream call for bookings (test_dashboard_partial.py: meanwhile)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from history import sync
 from tests.stats import recompute
-from tests.stats.test_dashboard import check_dashboard
+from tests.stats.test_dashboard import check_dashboard, sync_days
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +21,6 @@ def booking_calls(sandbox, since: float) -> list[tuple]:
         for row in sandbox.requests_since(since)
         if row[1] == "GET" and row[2].startswith("/bookings")
     ]
-
-
-def sync_days(start, end) -> None:
-    result = sync.sync_pass(within=(start, end))
-    assert result.complete, result
 
 
 @pytest.mark.parametrize("days", [30, 90])
@@ -93,20 +87,3 @@ def test_changes_reach_the_history_figures(manager_client, live_sandbox, take_bo
     assert response.context["board"].source == "history"
     with live_sandbox.db() as conn:
         check_dashboard(response, conn, today - timedelta(days=29), today)
-
-
-def test_while_the_first_sync_runs_figures_are_live_with_its_progress(manager_client, live_sandbox):
-    today = timezone.localdate()
-    sync_days(today - timedelta(days=13), today)  # the last two weeks of 60 days
-    before = time.time()
-    response = manager_client.get("/stats/", {"period": "30d"})
-    board = response.context["board"]
-    assert board.source == "live"
-    assert 0 < board.history.synced_days < board.history.days == 60
-    assert booking_calls(live_sandbox, before)  # read live
-    with live_sandbox.db() as conn:
-        check_dashboard(response, conn, today - timedelta(days=29), today)
-    html = response.content.decode()
-    assert f'<progress id="history-progress" max="60" value="{board.history.synced_days}">' in html
-    assert f"{board.history.percent}% of these dates synced" in html
-    assert "these figures are read live from LatePoint" in html

@@ -1,0 +1,134 @@
+"""/bookings/new/: booking a phone caller, "book again", a gap in the calendar.
+
+The page works as a plain GET form (`?customer=&service=&agent=&location=&date=` lists the free
+times as a radio group named `start_time`) and POST books. With JavaScript, a change of service,
+agent, location or date fetches the free times alone (HTMX: one upstream call per change), and
+the customer search answers as you type.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from bookings.booking_forms import Picks, picks_errors, read_picks
+from bookings.booking_pages import (
+    BOOKING,
+    MATCHES_PARTIAL,
+    agent_name,
+    answer,
+    booking_context,
+    chosen_customer,
+    claim_form,
+    time_label_text,
+)
+from bookings.services.booking import (
+    FREQUENCY_DAYS,
+    NewBooking,
+    booking_refusal,
+    create_booking,
+    suggested_date,
+)
+from bookings.services.free_times import FreeTimes
+from frontoffice.http import HtmxHttpRequest, htmx_target, vary_on_htmx
+from frontoffice.reference import ReferenceData, reference_data
+from latepoint.models import Customer
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_htmx
+@vary_on_headers("HX-Target")
+def booking_new(request: HtmxHttpRequest) -> HttpResponse:
+    # LatePoint unreachable for the pickers: the error middleware answers (with "Try again").
+    reference = reference_data()
+    data = request.POST if request.method == "POST" else request.GET
+    picks = read_picks(data, reference)
+    target = htmx_target(request)
+
+    if request.method == "GET" and target == "customer-matches":
+        context = booking_context(request, picks, reference, times=FreeTimes())
+        return TemplateResponse(request, MATCHES_PARTIAL, context)
+    if request.method == "GET" and target == "free-times":
+        customer, _ = chosen_customer(picks)
+        context = booking_context(request, picks, reference, customer=customer)
+        response = TemplateResponse(request, "bookings/new.html#free-times", context)
+        push_url(response, context["page_url"])
+        return response
+
+    customer, customer_error = chosen_customer(picks)
+    if request.method == "GET":
+        for message in picks.messages:
+            messages.warning(request, message)
+        suggestion = _suggest(picks, customer)
+        context = booking_context(
+            request, picks, reference, customer=customer, customer_error=customer_error
+        )
+        context["suggestion"] = suggestion
+        return TemplateResponse(request, "bookings/new.html", context)
+    return _book(request, picks, reference, customer, customer_error)
+
+
+def _suggest(picks: Picks, customer: Customer | None) -> str:
+    """Book again: without a date chosen, the customer's usual interval after their visit."""
+    if picks.date_given or picks.after is None or customer is None:
+        return ""
+    frequency = customer.stats.booking_frequency if customer.stats else None
+    day = suggested_date(frequency, picks.after)
+    if day is None:
+        return ""
+    picks.day = day
+    weeks = FREQUENCY_DAYS[frequency.lower()] // 7
+    return (
+        f"Suggested date: {weeks} weeks after the visit of {picks.after:%a %-d %b} "
+        f"({customer.first_name or 'this customer'} usually books {frequency.lower()})."
+    )
+
+
+def _book(
+    request: HtmxHttpRequest,
+    picks: Picks,
+    reference: ReferenceData,
+    customer: Customer | None,
+    customer_error: str,
+) -> HttpResponse:
+    def again(status: int, **extra) -> TemplateResponse:
+        context = booking_context(
+            request, picks, reference, customer=customer, customer_error=customer_error, **extra
+        )
+        return TemplateResponse(request, "bookings/new.html", context, status=status)
+
+    errors = picks_errors(picks)
+    if customer_error:
+        return again(502 if customer is None and picks.customer_id else 400, errors=errors)
+    refusal = booking_refusal(customer)
+    if refusal:
+        return again(403)
+    if errors:
+        return again(400, errors=errors)
+    token, claim, again_sent = claim_form(request, BOOKING, again)
+    if again_sent is not None:
+        return again_sent
+    new = NewBooking(
+        service_id=picks.service_id,
+        agent_id=picks.agent_id,
+        day=picks.day,
+        start_time=picks.time,
+        customer_id=picks.customer_id,
+        location_id=picks.location_id,
+        notes=picks.notes,
+        send_confirmation=picks.send_confirmation,
+    )
+    outcome = create_booking(
+        user=request.user, new=new, after_unknown=bool(claim and claim.after_unknown)
+    )
+
+    def done(booking) -> str:
+        agent = booking.agent.display_name if booking.agent else agent_name(picks, reference)
+        text = f"Booked {picks.day:%a %-d %b} at {time_label_text(picks.time)}"
+        return text + (f" with {agent}." if agent else ".")
+
+    return answer(request, token, outcome, picks, again, done)

@@ -1,0 +1,1 @@
+"""The project's configuration: settings, root URLs and the WSGI entry point."""
