@@ -60,8 +60,25 @@ def _int(raw: str) -> int | None:
     return int(raw)
 
 
-def read_picks(data, reference: ReferenceData, *, today: date | None = None) -> Picks:
-    """The picks in a GET or POST's data, each checked against LatePoint's reference data."""
+def _read_agent(picks: Picks, agent: str, reference: ReferenceData) -> None:
+    if agent in (ANY_AGENT, "-1"):
+        picks.agent_id = ANY_AGENT
+    elif agent:
+        value = _int(agent)
+        if value in {a.id for a in reference.agents}:
+            picks.agent_id = value
+        else:
+            picks.messages.append("Agent: that choice is not available and was ignored.")
+
+
+def read_picks(
+    data, reference: ReferenceData, *, today: date | None = None, any_agent_first: bool = False
+) -> Picks:
+    """The picks in a GET or POST's data, each checked against LatePoint's reference data.
+
+    `any_agent_first`: an address that names no agent at all means any available agent (a
+    new booking shows free times at once); an agent field sent empty stays "Choose an agent".
+    """
     today = today or timezone.localdate()
     picks = Picks()
     raw = {name: (data.get(name) or "").strip() for name in data}
@@ -81,15 +98,10 @@ def read_picks(data, reference: ReferenceData, *, today: date | None = None) -> 
                 setattr(picks, attribute, value)
             else:
                 picks.messages.append(f"{label}: that choice is not available and was ignored.")
-    agent = raw.get("agent", "")
-    if agent in (ANY_AGENT, "-1"):
+    if "agent" not in data and any_agent_first:
         picks.agent_id = ANY_AGENT
-    elif agent:
-        value = _int(agent)
-        if value in {a.id for a in reference.agents}:
-            picks.agent_id = value
-        else:
-            picks.messages.append("Agent: that choice is not available and was ignored.")
+    else:
+        _read_agent(picks, raw.get("agent", ""), reference)
     if raw.get("date"):
         try:
             day = date.fromisoformat(raw["date"])

@@ -76,7 +76,7 @@ def booking_context(
         times = free_times_of(picks, reference, refused=bool(refusal))
     query = request.GET.get("q", "") if request.method == "GET" else ""
     matches, matches_error = customer_matches(query) if picks.customer_id is None else ([], "")
-    keep = picks.query(customer=None, time=None)
+    keep = picks.query(customer=None)  # a time clicked on the calendar stays chosen
     return {
         "picks": picks,
         "form": PicksForm(picks, reference),

@@ -46,7 +46,7 @@ def booking_new(request: HtmxHttpRequest) -> HttpResponse:
     # LatePoint unreachable for the pickers: the error middleware answers (with "Try again").
     reference = reference_data()
     data = request.POST if request.method == "POST" else request.GET
-    picks = read_picks(data, reference)
+    picks = read_picks(data, reference, any_agent_first=request.method == "GET")
     target = htmx_target(request)
 
     if request.method == "GET" and target == "customer-matches":

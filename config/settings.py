@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "signin",
     "customers",
     "bookings",
+    "checkout",
     "stats",
     "history",
     "huey.contrib.djhuey",

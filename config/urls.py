@@ -12,6 +12,7 @@ urlpatterns = [
     path("calendar/", include("bookings.calendar_urls")),
     path("customers/", include("customers.urls")),
     path("bookings/", include("bookings.urls")),
+    path("takings/", include("checkout.takings_urls")),
     path("stats/", include("stats.urls")),
     path("audit/", include("audit.urls")),
     path("exports/", include("exports.urls")),

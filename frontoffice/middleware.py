@@ -76,6 +76,8 @@ def stale_notice(stale_since: float | None, cause: str = "") -> str:
             f"Showing what LatePoint said at {when}: the front office is pacing its calls to "
             "stay within the API key's limit. LatePoint itself is fine."
         )
+    if cause == upstream_metrics.BUSY:
+        return f"LatePoint is busy (too many requests): showing what it said at {when}."
     if cause == upstream_metrics.SLOW:
         return f"LatePoint is slow to answer: showing what it said at {when}."
     return f"LatePoint is not answering: showing what it said at {when}."

@@ -68,7 +68,8 @@ def call(fetch: Callable[[], T]) -> T:
                 holds_share = True
             return fetch()
         except BudgetExhausted as exc:
-            pause = float(exc.retry_after or 1)
+            pause = float(exc.wait_seconds if exc.wait_seconds is not None else 1)
+            pause = max(pause, 0.01)
             until = _wait_until.get()
             if until is None or time.monotonic() + pause >= until:
                 raise

@@ -88,19 +88,35 @@ def requested_segment(
 def next_segment(
     *, within: tuple[date, date] | None = None, done: Iterable[int] = (), older: bool = True
 ) -> SyncSegment | None:
-    """What to read next: the weeks asked for (`requested_segment`); weeks never read (the
-    recent window's first, oldest first; then the others, newest first); then, with `older`,
+    """What to read next: the weeks asked for (`requested_segment`); weeks never read
+    (`first_unread`); then, with `older`,
     the week most overdue (`most_overdue`). None of the `done` ones: a pass reads a week
     once."""
-    segments = _segments(within, done)
-    found = (
-        requested_segment(within=within, done=done)
-        or segments.filter(walked_at__isnull=True, end__gte=recent_from()).order_by("start").first()
-        or segments.filter(walked_at__isnull=True).order_by("-start").first()
-    )
+    found = requested_segment(within=within, done=done) or first_unread(within, done)
     if found is None and older:
         found, _ = most_overdue(within=within, done=done)
     return found
+
+
+#: The days back a first copy holds before it reads the weeks ahead: the stats' longest preset.
+FIRST_DAYS = 90
+
+
+def first_unread(within: tuple[date, date] | None, done: Iterable[int]) -> SyncSegment | None:
+    """The week never read that matters most: the recent window up to next week (oldest
+    first: today and the days the board and the badges need); then the last FIRST_DAYS days
+    (newest first: what the stats' presets show fills in from today back); then the weeks
+    ahead (soonest first); then the older past (newest first)."""
+    unread = _segments(within, done).filter(walked_at__isnull=True)
+    today = timezone.localdate()
+    next_week = week_start(today) + timedelta(days=7)
+    first, back = recent_from(), today - timedelta(days=FIRST_DAYS)
+    return (
+        unread.filter(end__gte=first, start__lte=next_week).order_by("start").first()
+        or unread.filter(start__lt=first, end__gte=back).order_by("-start").first()
+        or unread.filter(start__gt=next_week).order_by("start").first()
+        or unread.order_by("-start").first()
+    )
 
 
 def _segments(within: tuple[date, date] | None, done: Iterable[int]) -> QuerySet[SyncSegment]:

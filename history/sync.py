@@ -6,13 +6,16 @@ LatePoint's `GET /bookings` cannot say what changed since a moment, so the sync 
   and the last booking LatePoint has (two one-row calls, `bounds`).
 - A pass reads, in this order: the bounds when they are older than the recent window's period;
   the weeks a manager asked the stats for that the copy does not hold yet (`SyncRequest`, the
-  latest request first, its newest week first); weeks never read, those of the recent window
-  (the last HISTORY_RECENT_DAYS days and everything ahead) first; then the week most overdue:
+  latest request first, its newest week first); weeks never read (the recent window up to
+  next week, then the last 90 days back from it, then the weeks ahead, then the older past);
+  then the week most overdue:
   one of the recent window is due again HISTORY_RECENT_SECONDS after it was read, an older one
   HISTORY_OLDER_SECONDS after, and the one read longest ago counted in its own interval goes
   first (so at a volume where the sync's share cannot read the recent window that often, every
   week still gets its turn).
   (`history.schedule`)
+- A pass lasts a minute at most; one whose time ran out with more to read is followed at once
+  by the next (`history.tasks`), so a first copy on a quiet key reads at the idle budget's pace.
 - A week is read page by page (100 a page, by id) and each page is written at once; a walk
   stopped by the budget resumes at its next page. When a week has been read whole, a booking
   still dated in it but not seen in this walk (deleted, or moved to a day not read yet) is
@@ -106,6 +109,8 @@ class PassResult:
     segments: int = 0
     bounds_checked: bool = False
     stopped_by_budget: bool = False
+    #: The pass's time ran out with more to read: the next one should start at once.
+    out_of_time: bool = False
     error: str = ""
     messages: list[str] = field(default_factory=list)
 
@@ -191,9 +196,13 @@ def _run(
             if segment is None:
                 break
             _walk(segment, result, done)
-        except BudgetExhausted:
-            # Waited as long as the pass may (history.calls.call): the next pass carries on.
+            if time_left() <= 0:
+                result.out_of_time = True
+        except BudgetExhausted as exc:
+            # Waited as long as the pass may (history.calls.call): the next pass carries on, at
+            # once when it was the pass's own time that ran out (history.tasks).
             result.stopped_by_budget = True
+            result.out_of_time = time_left() <= float(exc.wait_seconds or 0) + 1
             break
         except LatePointError as exc:
             result.error = f"{type(exc).__name__}: {exc.user_message}"

@@ -14,6 +14,7 @@ from typing import Any
 from latepoint import envelope, parsing
 from latepoint.errors import BadResponse, Conflict, SlotUnavailable
 from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service, Slot
+from latepoint.money_client import MoneyMethods
 from latepoint.transport import CallRecord, Transport, _path_id
 
 __all__ = ["ANY_AGENT", "CallRecord", "LatePointClient"]
@@ -62,8 +63,9 @@ def _slot_error(exc: Conflict) -> Conflict:
     )
 
 
-class LatePointClient(Transport):
-    """LatePoint's REST API as typed methods (see Transport for how each call is made)."""
+class LatePointClient(MoneyMethods, Transport):
+    """LatePoint's REST API as typed methods (see Transport for how each call is made; the
+    orders and payments methods are in latepoint.money_client)."""
 
     # --- customers ---------------------------------------------------------------------
     def list_customers(

@@ -132,13 +132,17 @@ class BudgetExhausted(RateLimited):
     user_message = "LatePoint's request limit for this minute is used up. Try again in a moment."
     sent = False
 
-    def __init__(self, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, *, retry_after: float | None = None, wait_seconds: float | None = None
+    ) -> None:
         super().__init__(
             retry_after=retry_after,
             status=429,
             code="budget_exhausted",
             message="The API key's request budget is used up",
         )
+        #: When a place frees up, to the fraction of a second (`retry_after` may be rounded up).
+        self.wait_seconds = wait_seconds if wait_seconds is not None else retry_after
 
 
 class ServerError(APIError):

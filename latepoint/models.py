@@ -113,6 +113,14 @@ class BookingCustomer:
 
 @dataclass(frozen=True)
 class Order:
+    """An order: what a customer owes for bookings (`booking_ids`, from its items) or a fee.
+
+    Statuses are LatePoint's words as given: `status` open, cancelled, completed;
+    `payment_status` not_paid, partially_paid, fully_paid, processing, refunded,
+    partially_refunded; `fulfillment_status` not_fulfilled, partially_fulfilled, fulfilled.
+    An order embedded in a booking has no items, customer or notes: those stay empty.
+    """
+
     id: int | None
     confirmation_code: str = ""
     status: str = ""
@@ -122,6 +130,61 @@ class Order:
     subtotal: Decimal | None = None
     customer_comment: str = ""
     created_at: datetime | None = None
+    customer_id: int | None = None
+    tax_total: Decimal | None = None
+    notes: str = ""
+    booking_ids: tuple[int, ...] = ()
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """A request for payment of an order; `status` open, paid, partially_paid, draft, void or
+    uncollectible."""
+
+    id: int
+    order_id: int | None = None
+    status: str = ""
+    charge_amount: Decimal | None = None
+    invoice_number: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment (LatePoint's transaction) on an order: a capture, or a refund.
+
+    `amount` is never negative: a refund is `kind` "refund" with a positive amount. `status`
+    is succeeded, processing or failed ("completed" is read as succeeded, "pending" as
+    processing); `portion` is full, deposit or balance. `booking_id` is only known when the
+    answer names it (a payment made for a booking).
+    """
+
+    id: int
+    order_id: int | None = None
+    customer_id: int | None = None
+    invoice_id: int | None = None
+    amount: Decimal = Decimal("0")
+    kind: str = "capture"
+    status: str = ""
+    payment_method: str = ""
+    processor: str = ""
+    portion: str = ""
+    notes: str = ""
+    receipt_number: str = ""
+    token: str = ""
+    created_at: datetime | None = None  # aware (MySQL datetimes are read in the site's zone)
+    updated_at: datetime | None = None
+    booking_id: int | None = None
+
+    @property
+    def is_refund(self) -> bool:
+        return self.kind == "refund"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "succeeded"
 
 
 @dataclass(frozen=True)

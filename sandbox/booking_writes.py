@@ -21,7 +21,7 @@ from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
-from sandbox import availability
+from sandbox import availability, money
 from sandbox.models import Agent, Booking, Customer, Location, Service
 from sandbox.responses import ApiProblem
 from sandbox.validation import clean_bool, clean_email, clean_name, clean_phone
@@ -307,8 +307,6 @@ def place(new: NewBooking, now: datetime) -> tuple[Booking, bool]:
     tz = availability.site_tz()
     start = new.start
     end = start + timedelta(minutes=new.duration)
-    # As seeded: order 1000 + the booking's id.
-    order_id = (Booking.objects.aggregate(top=Max("id"))["top"] or 0) + 1001
     booking = Booking(
         booking_code=next_code(timezone.localtime(now, tz).year),
         customer=customer,
@@ -326,7 +324,7 @@ def place(new: NewBooking, now: datetime) -> tuple[Booking, bool]:
         payment_status="not_paid",
         notes=new.notes,
         customer_comment=None,
-        order_id=order_id,
+        order_id=0,
         order_code="".join(secrets.choice(ORDER_CODE_CHARS) for _ in range(8)),
         transactions=[],
         service_extras=[],
@@ -335,5 +333,8 @@ def place(new: NewBooking, now: datetime) -> tuple[Booking, bool]:
         created_at=now,
         updated_at=now,
     )
+    order = money.open_booking_order(booking, booking.price, now)
+    booking.order_id = order.pk
     booking.save()
+    money.add_booking_item(order, booking, booking.price, now)
     return booking, created

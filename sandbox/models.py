@@ -145,8 +145,10 @@ class Booking(models.Model):
     payment_status = models.CharField(max_length=20, default="not_paid")
     notes = models.TextField(blank=True, default="")
     customer_comment = models.TextField(null=True, blank=True)
+    # The booking's order (sandbox_order.id) and its confirmation code.
     order_id = models.PositiveIntegerField()
     order_code = models.CharField(max_length=20)
+    # Not read: a booking's transactions are its order's payments (sandbox_payment).
     transactions = models.JSONField(default=list, blank=True)
     service_extras = models.JSONField(default=list, blank=True)
     manage_key_agent = models.CharField(max_length=40)
@@ -162,6 +164,100 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return self.booking_code
+
+
+class Order(models.Model):
+    """LatePoint's order: what a customer owes for one or more bookings, or for a fee.
+
+    `payment_status` follows the order's succeeded payments (sandbox.money); a booking of the
+    order carries the same status in the booking vocabulary (`paid` for `fully_paid`).
+    """
+
+    # Looked up through the (customer, created_at) index below.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
+    confirmation_code = models.CharField(max_length=20)
+    subtotal = models.DecimalField(max_digits=10, decimal_places=2)
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    tax_total = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    status = models.CharField(max_length=20, default="open")  # open, cancelled, completed
+    fulfillment_status = models.CharField(max_length=30, default="not_fulfilled")
+    payment_status = models.CharField(max_length=30, default="not_paid")
+    customer_comment = models.TextField(null=True, blank=True)
+    notes = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "created_at"], name="order_customer_created")]
+
+    def __str__(self) -> str:
+        return self.confirmation_code
+
+
+class OrderItem(models.Model):
+    """A line of an order. A booking's line has variant "booking" and `item_data` as the JSON
+    text LatePoint keeps (`{"booking_id":N}`); `booking_id` repeats it for lookups."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    variant = models.CharField(max_length=30, default="booking")
+    item_data = models.TextField(blank=True, default="")
+    booking_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    quantity = models.PositiveIntegerField(default=1)
+    subtotal = models.DecimalField(max_digits=10, decimal_places=2)
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.variant} of order {self.order_id}"
+
+
+class Invoice(models.Model):
+    """A request for payment of an order (open, paid, partially_paid, draft, void,
+    uncollectible)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="invoices")
+    invoice_number = models.CharField(max_length=30)
+    status = models.CharField(max_length=20, default="open")
+    charge_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.invoice_number
+
+
+class Payment(models.Model):
+    """A transaction on an order: a capture, or a refund (a positive amount of kind refund)."""
+
+    token = models.CharField(max_length=100, blank=True, default="")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    # Looked up through the (customer, created_at) index below.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="payments", db_index=False
+    )
+    processor = models.CharField(max_length=40, default="manual")
+    payment_method = models.CharField(max_length=40, default="other")
+    payment_portion = models.CharField(max_length=20, default="full")  # full, deposit, balance
+    kind = models.CharField(max_length=20, default="capture")  # capture, refund
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    status = models.CharField(max_length=20, default="succeeded")  # succeeded, processing, failed
+    notes = models.TextField(blank=True, default="")
+    receipt_number = models.CharField(max_length=40, blank=True, default="")
+    access_key = models.CharField(max_length=40, blank=True, default="")
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "created_at"], name="payment_customer_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} on order {self.order_id}"
 
 
 class SeedInfo(models.Model):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from sandbox import money as orders
 from sandbox.models import Agent, Booking, Customer, Location, Service, local_text
 from sandbox.stats import iso_z, money
 
@@ -164,15 +165,47 @@ def _manage_link(key: str) -> str:
     )
 
 
-def _order_total(b: Booking) -> Decimal:
+def order_total(b: Booking) -> Decimal:
     extras = sum((Decimal(str(e.get("price", "0"))) for e in b.service_extras or []), Decimal(0))
     return Decimal(b.price) + extras
+
+
+def _booking_order(b: Booking, order, total: Decimal, created: str) -> dict:
+    """The booking's order as seeds/004 shows it: string id, totals written "$75"."""
+    if order is None:  # a booking written straight into the database without its order
+        return {
+            "id": str(b.order_id),
+            "confirmation_code": b.order_code,
+            "customer_comment": b.customer_comment,
+            "status": "completed" if b.status == "completed" else "open",
+            "fulfillment_status": "fulfilled" if b.status == "completed" else "not_fulfilled",
+            "payment_status": ORDER_PAYMENT_STATUS.get(b.payment_status, b.payment_status),
+            "source_id": None,
+            "source_url": "",
+            "total": currency(total),
+            "subtotal": currency(total),
+            "created_datetime": created,
+        }
+    return {
+        "id": str(order.pk),
+        "confirmation_code": order.confirmation_code,
+        "customer_comment": order.customer_comment,
+        "status": order.status,
+        "fulfillment_status": order.fulfillment_status,
+        "payment_status": order.payment_status,
+        "source_id": None,
+        "source_url": "",
+        "total": currency(order.total),
+        "subtotal": currency(order.subtotal),
+        "created_datetime": iso_utc_offset(order.created_at),
+    }
 
 
 def booking_detail(b: Booking) -> dict:
     """GET /bookings/{id} (seeds/004, string ids) plus the fields its page's table adds."""
     c = b.customer
-    total = _order_total(b)
+    order, payments = orders.money_of(b)
+    total = order.total if order is not None else order_total(b)
     created = iso_utc_offset(b.created_at)
     return {
         "id": str(b.pk),
@@ -206,20 +239,8 @@ def booking_detail(b: Booking) -> dict:
             "email": c.email,
             "phone": c.phone,
         },
-        "transactions": list(b.transactions or []),
-        "order": {
-            "id": str(b.order_id),
-            "confirmation_code": b.order_code,
-            "customer_comment": b.customer_comment,
-            "status": "completed" if b.status == "completed" else "open",
-            "fulfillment_status": "fulfilled" if b.status == "completed" else "not_fulfilled",
-            "payment_status": ORDER_PAYMENT_STATUS.get(b.payment_status, b.payment_status),
-            "source_id": None,
-            "source_url": "",
-            "total": currency(total),
-            "subtotal": currency(total),
-            "created_datetime": created,
-        },
+        "transactions": [orders.booking_transaction(p) for p in payments],
+        "order": _booking_order(b, order, total, created),
         "location": {
             "id": str(b.location_id),
             "name": b.location.name,

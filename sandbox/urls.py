@@ -2,12 +2,23 @@
 
 from django.urls import path, re_path
 
-from sandbox import views
+from sandbox import money_views, views
 
 API = "wp-json/latepoint-api/v1/"
 
 urlpatterns = [
     path(API + "status", views.status),
+    path(API + "orders", money_views.orders),
+    path(API + "orders/<int:order_id>", money_views.order),
+    path(API + "orders/<int:order_id>/invoices", money_views.order_invoices),
+    path(API + "orders/<int:order_id>/invoices/<int:invoice_id>", money_views.order_invoice),
+    path(API + "orders/<int:order_id>/transactions", money_views.order_transactions),
+    path(
+        API + "orders/<int:order_id>/transactions/<int:transaction_id>",
+        money_views.order_transaction,
+    ),
+    path(API + "payments", money_views.payments),
+    path(API + "payments/<int:payment_id>", money_views.payment),
     path(API + "customers", views.customers),
     path(API + "customers/<int:customer_id>", views.customer),
     path(API + "bookings", views.bookings),

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from sandbox import availability, booking_writes, shapes, stats
+from sandbox import availability, booking_writes, money, shapes, stats
 from sandbox import faults as fault_switch
 from sandbox.models import Agent, Booking, Customer, FaultConfig, Location, Service
 from sandbox.responses import ApiProblem, e1, e3, json_response, p2, s1, s2, s3, s4, s6
@@ -45,7 +45,9 @@ BOOKING_STATUS = {
     "completed": "completed",
     "no_show": "no_show",
 }
-PAYMENT_STATUS = {v: v for v in ("not_paid", "partially_paid", "paid", "refunded")}
+PAYMENT_STATUS = {
+    v: v for v in ("not_paid", "partially_paid", "paid", "refunded", "partially_refunded")
+}
 #: Statuses a booking can be deleted in without force=true.
 DELETABLE = ("pending", "cancelled")
 BULK_LIMIT = 50
@@ -443,6 +445,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     prefix = "-" if order == "desc" else ""
     qs = qs.order_by(*[prefix + field for field in (*sort, "id")])
     rows, total = _page_slice(qs, page, per_page)
+    money.attach(rows)
     return s3([shapes.booking_detail(b) for b in rows], p2(page, per_page, total))
 
 
@@ -478,7 +481,9 @@ def booking_delete(request: HttpRequest, b: Booking) -> HttpResponse:
             f"A booking with status {b.status} can only be deleted with force=true",
             {"force": "Required for approved, completed and no_show bookings"},
         )
-    b.delete()
+    with transaction.atomic():
+        money.booking_deleted(b)
+        b.delete()
     return json_response({"success": True, "message": "Booking deleted successfully"})
 
 
@@ -636,6 +641,8 @@ def booking_update(request: HttpRequest, b: Booking) -> HttpResponse:
             b.duration = duration
         b.updated_at = moment
         b.save()
+        if {"price", "status"} & changes.keys():
+            money.booking_changed(b, shapes.order_total(b), moment)
     return s1(shapes.booking_detail(_booking_or_none(b.pk)))
 
 

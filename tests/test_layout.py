@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = (
     "audit",
     "bookings",
+    "checkout",
     "customers",
     "exports",
     "frontoffice",

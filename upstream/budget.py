@@ -12,8 +12,9 @@ count only up to its own line, so a lower class only ever takes what the ones ab
 
 - **Desk** (INTERACTIVE): pages a desk is waiting on, and every write. Reads stop a few places
   short of `usable` (the write reserve), so a write always finds a place while reads hold the
-  budget; writes may use all of it. A refused desk request waits for a place while the page's
-  deadline allows, unless it has an older copy to show (`no_wait()`).
+  budget; writes may use all of it, their own reads too (`upstream.metrics.writing()`). A
+  refused desk request waits for a place while the page's deadline allows; one with an older
+  copy to show waits a few seconds at most (`wait_briefly()`), then shows the copy.
 - **Manager**: the bookings list as a manager reads it (MANAGER) counts as a desk page but
   the class takes half of `usable` at most in any minute; an export's page walk (BULK) only
   brings the count up to half of `usable` (the desks always keep the other half) and never
@@ -78,7 +79,14 @@ BUSY = ":busy"
 _priority: contextvars.ContextVar[str] = contextvars.ContextVar(
     "budget_priority", default=INTERACTIVE
 )
-_may_wait: contextvars.ContextVar[bool] = contextvars.ContextVar("budget_may_wait", default=True)
+#: How long a refused desk call may wait for a place (None: while the page's deadline allows).
+_may_wait: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "budget_may_wait", default=None
+)
+#: How long a desk read that has an older copy to show waits for a place before showing it:
+#: a place frees up every second or so on a busy key, so a short wait mostly brings the fresh
+#: answer, and the desk is never kept long for what it can see already.
+COPY_WAIT_SECONDS = 8.0
 
 
 @contextmanager
@@ -103,8 +111,14 @@ def bulk():
 
 
 def no_wait():
-    """Calls made inside are refused at once when the budget is spent (a copy can be shown)."""
-    return _setting(_may_wait, False)
+    """Calls made inside are refused at once when the budget is spent."""
+    return _setting(_may_wait, 0.0)
+
+
+def wait_briefly(seconds: float = COPY_WAIT_SECONDS):
+    """Calls made inside wait `seconds` at most for a place, then are refused (an older copy
+    can be shown instead)."""
+    return _setting(_may_wait, max(float(seconds), 0.0))
 
 
 def priority() -> str:
@@ -129,7 +143,7 @@ def take_share(name: str, limit: int) -> None:
     """
     allowed, wait = _take(max(int(limit), 1), suffix=f":share:{name}")
     if not allowed:
-        raise BudgetExhausted(retry_after=math.ceil(wait))
+        raise _refused(wait)
 
 
 @dataclass(frozen=True)
@@ -148,7 +162,8 @@ class Limits:
         usable = max(rate - margin, 1)
         reserve = math.ceil(usable * settings.LATEPOINT_INTERACTIVE_RESERVE)
         background = max(usable - reserve, 1)
-        writes = min(max(math.ceil(usable * 0.05), 1), usable - 1) if usable > 2 else 0
+        # The write reserve holds a whole write: its check before sending, then the write.
+        writes = min(max(math.ceil(usable * 0.05), 2), usable - 1) if usable > 2 else 0
         return cls(
             rate=rate,
             usable=usable,
@@ -331,14 +346,15 @@ def before_attempt(method: str, path: str) -> None:
         limit = limits.idle if desks_quiet() else limits.background
         allowed, wait = _take(1, suffix=PACE, window=WINDOW_SECONDS / limit)
         if not allowed:
-            raise BudgetExhausted(retry_after=math.ceil(wait))
+            raise _refused(wait)
     else:
         _note_busy()
         if work == MANAGER:
             # A manager's page: as a desk's, but the manager class takes half the key at most.
             take_share(MANAGER, limits.bulk)
-        writing = method.upper() not in ("GET", "HEAD")
+        writing = method.upper() not in ("GET", "HEAD") or upstream_metrics.is_writing()
         limit = limits.bulk if work == BULK else limits.usable if writing else limits.reads
+    started = time.monotonic()
     while True:
         allowed, wait = _take(limit)
         if allowed:
@@ -347,10 +363,19 @@ def before_attempt(method: str, path: str) -> None:
         left = upstream_metrics.time_left()
         if left is None:
             left = float(settings.LATEPOINT_DEADLINE)
-        if work in (BACKGROUND, BULK) or not _may_wait.get() or wait >= left - 0.5:
+        most = _may_wait.get()
+        if most is not None:
+            left = min(left, most - (time.monotonic() - started) + 0.5)
+        if work in (BACKGROUND, BULK) or wait >= left - 0.5:
             logger.info("budget: %s %s not sent (place free in %.1f s)", method, path, wait)
-            raise BudgetExhausted(retry_after=math.ceil(wait))
+            raise _refused(wait)
         time.sleep(min(wait, MAX_NAP_SECONDS))
+
+
+def _refused(wait: float) -> BudgetExhausted:
+    """The error for a call not sent: Retry-After in whole seconds, the exact wait beside it
+    (the sync's pacing sleeps just that long)."""
+    return BudgetExhausted(retry_after=math.ceil(wait), wait_seconds=max(float(wait), 0.0))
 
 
 def _note_busy() -> None:

@@ -30,9 +30,21 @@ from django.utils import timezone
 from frontoffice.paging import BULK_PER_PAGE, MAX_PAGES, dedupe, iter_pages
 from latepoint import errors
 from latepoint.client import LatePointClient
-from latepoint.models import Agent, ApiStatus, Booking, Customer, Location, Page, Service, Slot
+from latepoint.models import (
+    Agent,
+    ApiStatus,
+    Booking,
+    Customer,
+    Location,
+    Order,
+    Page,
+    Payment,
+    Service,
+    Slot,
+)
 from upstream import budget
 from upstream.connection import get_client
+from upstream.money_gateway import MoneyGateway
 from upstream.policies import READS, cached
 from upstream.read_cache import KEY_PREFIX, Entry, ReadCache, _id
 
@@ -84,11 +96,12 @@ class Probe:
     checked_at: float = 0.0
 
 
-class CachedLatePoint(ReadCache):
+class CachedLatePoint(MoneyGateway, ReadCache):
     """The client's methods with a shared read cache and write invalidation (read_cache.py).
 
     The plain reads are the client's own, kept as READS says; the rest are written out below
     where they do more (a booking's owner, summaries, cache-only lookups, walks and writes).
+    Orders and payments writes are in upstream.money_gateway.
     """
 
     # --- reads -----------------------------------------------------------------------------
@@ -100,6 +113,18 @@ class CachedLatePoint(ReadCache):
     list_agents: Callable[[], list[Agent]] = cached("list_agents")
     list_services: Callable[[], list[Service]] = cached("list_services")
     list_locations: Callable[[], list[Location]] = cached("list_locations")
+    list_payments: Callable[..., Page[Payment]] = cached("list_payments")
+    get_payment: Callable[..., Payment] = cached("get_payment")
+    list_orders: Callable[..., Page[Order]] = cached("list_orders")
+    list_order_transactions: Callable[..., list[Payment]] = cached("list_order_transactions")
+    _get_order: Callable[..., Order] = cached("get_order")
+
+    def get_order(self, order_id: int, *, fresh: bool = False) -> Order:
+        """One order; its bookings and customer are remembered, so that a payment write
+        refreshes them."""
+        order = self._get_order(order_id, fresh=fresh)
+        self.remember_order(order.id, bookings=order.booking_ids, customer=order.customer_id)
+        return order
 
     def get_customer_summary(self, customer_id: int) -> Customer:
         """A customer with stats, for badges: risk changes slowly, so it is kept for hours.
@@ -189,6 +214,7 @@ class CachedLatePoint(ReadCache):
                 return []
             # Remember whose booking it is, so a failed write still knows what to invalidate.
             cache.set(self._owner_key(booking.id), booking.customer.id, 86400)
+            self.remember_booking_order(booking)
             return [f"customer:{booking.customer.id}"]
 
         return self._read(

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-#: Why an older copy was shown, from the least to the most worrying.
-HELD_BACK, SLOW, DOWN = "held back", "slow", "down"
-CAUSES = (HELD_BACK, SLOW, DOWN)
+#: Why an older copy was shown, from the least to the most worrying (BUSY: LatePoint itself
+#: answered 429, too many requests for the key).
+HELD_BACK, BUSY, SLOW, DOWN = "held back", "busy", "slow", "down"
+CAUSES = (HELD_BACK, BUSY, SLOW, DOWN)
 
 
 @dataclass
@@ -35,7 +36,7 @@ class UpstreamMetrics:
     deadline: float | None = None
     #: Epoch seconds of the oldest stale copy shown (None: everything shown is fresh).
     stale_since: float | None = None
-    #: Why a copy was shown, the worst of them: HELD_BACK < SLOW < DOWN.
+    #: Why a copy was shown, the worst of them: HELD_BACK < BUSY < SLOW < DOWN.
     stale_cause: str = ""
     _intervals: list[tuple[float, float]] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -95,6 +96,25 @@ def record_call(duration_ms: float) -> None:
         metrics.record(duration_ms)
 
 
+_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("upstream_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Calls made inside are a write's own (the check before sending, the write, the
+    read-back): the key's budget gives its reads a write's place, not a read's
+    (`upstream.budget`), so a form sent is never refused for the reads the desks made."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def is_writing() -> bool:
+    return _writing.get()
+
+
 @contextmanager
 def reserving(seconds: float) -> Iterator[None]:
     """Calls made inside leave `seconds` of the request's deadline for what comes after them
@@ -121,8 +141,8 @@ def time_left() -> float | None:
 
 def note_stale(fetched_at: float, cause: str = "") -> None:
     """A read was answered from an older copy, because of `cause` (HELD_BACK: the front office
-    kept the call back to stay within the key's budget; SLOW: LatePoint did not answer in the
-    page's time; DOWN: it failed)."""
+    kept the call back to stay within the key's budget; BUSY: LatePoint answered 429; SLOW:
+    LatePoint did not answer in the page's time; DOWN: it failed)."""
     metrics = _current.get()
     if metrics is not None:
         metrics.note_stale(fetched_at, cause)

@@ -37,6 +37,19 @@ def _bookings_kind(arguments: dict[str, Any]) -> str:
     return "booking_history" if past else "booking_list"
 
 
+def _payments_kind(arguments: dict[str, Any]) -> str:
+    # A day's payments are dated when taken: once the day is over, they change only by an
+    # edit made through the front office (which refreshes them at once).
+    date_to = arguments.get("date_to")
+    past = isinstance(date_to, date) and date_to < timezone.localdate()
+    return "payment_history" if past else "payment_list"
+
+
+def _ids(*names: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A key with these id arguments written one way ("45" for 45)."""
+    return lambda arguments: {**arguments, **{name: _id(arguments[name]) for name in names}}
+
+
 def _customer_key(arguments: dict[str, Any]) -> dict[str, Any]:
     include = arguments["include"]
     include = (include,) if isinstance(include, str) else tuple(include)
@@ -68,6 +81,17 @@ READS: dict[str, ReadPolicy] = {
     "list_agents": ReadPolicy("reference", _same("reference")),
     "list_services": ReadPolicy("reference", _same("reference")),
     "list_locations": ReadPolicy("reference", _same("reference")),
+    # Payments and orders: every payment or order write through the gateway bumps
+    # "payments", "orders" and the order's own generation (upstream.money_gateway).
+    "list_payments": ReadPolicy(_payments_kind, _same("payments")),
+    "get_payment": ReadPolicy(
+        "payment", lambda a: ("payments", f"payment:{a['payment_id']}"), key=_ids("payment_id")
+    ),
+    "list_orders": ReadPolicy("order_list", _same("orders")),
+    "get_order": ReadPolicy("order", lambda a: (f"order:{a['order_id']}",), key=_ids("order_id")),
+    "list_order_transactions": ReadPolicy(
+        "order", lambda a: (f"order:{a['order_id']}", "payments"), key=_ids("order_id")
+    ),
 }
 
 

@@ -51,6 +51,14 @@ DEFAULT_TTL = {
     "reference": 900,
     # Free slots and agents: any booking write through the front office refreshes them.
     "availability": 15,
+    # Payments and orders: any payment or order write through the front office refreshes them.
+    "payment_list": 30,
+    # Payment pages of days gone by: a payment is dated when it is taken, so those days only
+    # change by an edit, which goes through the front office and refreshes them.
+    "payment_history": 6 * 3600,
+    "payment": 60,
+    "order_list": 30,
+    "order": 60,
 }
 
 KEY_PREFIX = "latepoint:v2"
@@ -228,8 +236,8 @@ class ReadCache:
         try:
             with budget.work_of(self.priority):
                 if stale is not None:
-                    # There is something to show: do not queue for the budget.
-                    with budget.no_wait():
+                    # There is something to show: wait for the budget only briefly.
+                    with budget.wait_briefly():
                         value = call()
                 else:
                     value = call()
@@ -254,6 +262,8 @@ def stale_cause(exc: errors.LatePointError) -> str:
     """Why a copy is shown instead of LatePoint's answer, in the words the page uses."""
     if isinstance(exc, errors.BudgetExhausted):
         return upstream_metrics.HELD_BACK
+    if isinstance(exc, errors.RateLimited):  # LatePoint answered: too many requests
+        return upstream_metrics.BUSY
     if isinstance(exc, errors.APITimeoutError):
         return upstream_metrics.SLOW
     return upstream_metrics.DOWN

@@ -78,6 +78,25 @@ def calendar_agents(*, source: CalendarSource) -> list[Agent]:
 # --- the grid --------------------------------------------------------------------------------
 
 
+def _agent_id(row) -> int | None:
+    return row.booking.agent.id if row.booking.agent is not None else None
+
+
+def _narrowed(
+    source: CalendarSource, *, location_id: int | None, agent_id: int | None, now: datetime
+) -> tuple[list, list]:
+    """The day's rows narrowed to the location and agent asked for, and the rows of bookings
+    still standing at the other locations (their agents are busy there: `place_blocks`)."""
+    bookings, elsewhere = source.bookings, []
+    if location_id is not None:
+        elsewhere = [b for b in bookings if b.location is None or b.location.id != location_id]
+        bookings = [b for b in bookings if b.location is not None and b.location.id == location_id]
+    if agent_id is not None:
+        bookings = [b for b in bookings if b.agent is not None and b.agent.id == agent_id]
+    away = [r for r in board_rows(elsewhere, now=now) if not r.cancelled] if elsewhere else []
+    return board_rows(bookings, now=now), away
+
+
 def calendar_grid(
     *,
     source: CalendarSource,
@@ -96,18 +115,16 @@ def calendar_grid(
     now = now or timezone.now()
     day = source.day
     is_today = timezone.localtime(now).date() == day
-    bookings = source.bookings
-    if location_id is not None:
-        bookings = [b for b in bookings if b.location is not None and b.location.id == location_id]
-    if agent_id is not None:
-        bookings = [b for b in bookings if b.agent is not None and b.agent.id == agent_id]
-    rows = board_rows(bookings, now=now)
+    rows, away = _narrowed(source, location_id=location_id, agent_id=agent_id, now=now)
     shown = [r for r in rows if show_cancelled or not r.cancelled]
 
     columns, index_of = day_columns(source, shown, agent_id=agent_id, every_agent=every_agent)
     placed = [r for r in shown if r.booking.start is not None]
-    span = day_span(placed, day)
-    lanes, blocks = place_blocks(placed, span=span, columns=columns, index_of=index_of, day=day)
+    away = [r for r in away if r.booking.start is not None and _agent_id(r) in index_of]
+    span = day_span([*placed, *away], day)
+    lanes, blocks = place_blocks(
+        placed, span=span, columns=columns, index_of=index_of, day=day, elsewhere=away
+    )
     now_min = minute_of(now, day) if is_today else None
     bookable = day >= timezone.localtime(now).date()
     free = free_matrix(lanes, span, now_min=now_min, bookable=bookable)
@@ -116,7 +133,11 @@ def calendar_grid(
         for r in range(span.count)
     ]
     columns = [
-        replace(col, lanes=len(lanes[i]), count=sum(1 for b in blocks if b.column == i))
+        replace(
+            col,
+            lanes=len(lanes[i]),
+            count=sum(1 for b in blocks if b.column == i and not b.elsewhere),
+        )
         for i, col in enumerate(columns)
     ]
     return DayCalendar(
@@ -132,5 +153,5 @@ def calendar_grid(
         hours=(clock(span.opens), clock(span.closes)),
         widened=span.widened,
         unplaced=[r for r in shown if r.booking.start is None],
-        focus_id=focus_block_id(blocks, now_min),
+        focus_id=focus_block_id([b for b in blocks if not b.elsewhere], now_min),
     )

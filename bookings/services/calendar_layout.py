@@ -148,15 +148,19 @@ def place_blocks(
     columns: list[Column],
     index_of: dict[int | None, int],
     day: date,
+    elsewhere: Iterable[BoardRow] = (),
 ) -> tuple[list[Lanes], list[Block]]:
     """Each booking as a block in its agent's column, on the first lane free for all its rows;
     every column has at least one lane.
 
     Bookings still standing go first, so they keep the first lane and cancelled ones shown
-    beside them go to the right.
+    beside them go to the right. `elsewhere`: the shown agents' bookings at other locations
+    (a calendar narrowed to one), placed as "busy at ..." blocks that take their rows.
     """
     count = span.count
-    ordered = sorted(placed, key=lambda r: (r.cancelled, r.booking.start, r.id))
+    away = {r.id for r in elsewhere}
+    rows = [*placed, *(r for r in elsewhere if _agent_key(r.booking) in index_of)]
+    ordered = sorted(rows, key=lambda r: (r.cancelled, r.booking.start, r.id))
     lanes: list[Lanes] = [[] for _ in columns]
     blocks: list[Block] = []
     zone = timezone.get_current_timezone()
@@ -182,6 +186,7 @@ def place_blocks(
             span=rows_spanned,
             start=row.booking.start.astimezone(zone),
             end=booking_end(row.booking).astimezone(zone),
+            elsewhere=_location_name(row.booking) if row.id in away else "",
         )
         for r in rows_taken:
             taken[lane][r] = block
@@ -190,6 +195,10 @@ def place_blocks(
         if not taken:
             taken.append([None] * count)
     return lanes, blocks
+
+
+def _location_name(booking: Booking) -> str:
+    return (booking.location.name if booking.location else "") or "another location"
 
 
 # --- free rows and the grid's rows --------------------------------------------------------------

@@ -48,6 +48,9 @@ class Block:
     span: int
     start: datetime | None  # business time zone
     end: datetime | None
+    #: The location the agent is busy at, for a booking of a calendar narrowed to another
+    #: location: shown as busy there, never as free time ("" for the location's own bookings).
+    elsewhere: str = ""
 
     @property
     def booking(self) -> Booking:

@@ -9,13 +9,33 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from bookings.templatetags.board_html import _hm, _name, _Words, badge_html
+from bookings.templatetags.board_html import EN_DASH, _hm, _name, _Words, badge_html
 
 register = template.Library()
 
 
+def elsewhere_html(item, words: _Words, *, day: str) -> str:
+    """An agent's booking at another location, on a calendar narrowed to one: the time is
+    busy here too ("Busy at Brooklyn Studio"), and opens like any booking."""
+    b = item.booking
+    url = words.detail(b.id)
+    begins = item.start.strftime("%H:%M") if item.start is not None else ""
+    until = item.end.strftime("%H:%M") if item.end is not None else ""
+    where = escape(item.elsewhere)
+    return (
+        f'<a id="cal-booking-{b.id}" class="cal-block cal-elsewhere" href="{url}" '
+        f'hx-get="{url}?day={day}" data-cal-item data-col="{item.column}" '
+        f'data-row="{item.first}" title="{begins}{EN_DASH}{until} at {where}: {_name(b, "")}">'
+        f'<span class="cal-block-line"><strong>{begins}</strong> Busy at {where}</span>'
+        f'<span class="cal-block-line cal-block-service">{_name(b, "(no name)")} '
+        f'<span class="cal-until">until {until}</span></span></a>'
+    )
+
+
 def block_html(item, words: _Words, *, day: str, focus_id) -> str:
     """One booking's block on the grid (it opens in the side panel: the table's hx-target)."""
+    if item.elsewhere:
+        return elsewhere_html(item, words, day=day)
     b, row = item.booking, item.row
     slug, label = words.status_of(b.status)
     classes = f"cal-block cal-{slug}"

@@ -27,11 +27,11 @@ from latepoint.models import (
     BookingCustomer,
     BookingStatus,
     Location,
-    Order,
     Service,
     ServiceExtra,
     Transaction,
 )
+from latepoint.parsing.payments import parse_order
 from latepoint.parsing.reference import parse_agent, parse_location
 
 _BOOKING_SYNONYMS = {"confirmed": BookingStatus.APPROVED, "noshow": BookingStatus.NO_SHOW}
@@ -47,23 +47,6 @@ def booking_status(value: Any) -> BookingStatus | str:
         return BookingStatus(key)
     except ValueError:
         return raw
-
-
-def parse_order(data: Any, tz: tzinfo = UTC) -> Order | None:
-    block = as_object(data)
-    if not block:
-        return None
-    return Order(
-        id=get_int(block, "id"),
-        confirmation_code=get_text(block, "confirmation_code"),
-        status=get_text(block, "status"),
-        fulfillment_status=get_text(block, "fulfillment_status"),
-        payment_status=get_text(block, "payment_status"),
-        total=get_money(block, "total"),
-        subtotal=get_money(block, "subtotal"),
-        customer_comment=get_text(block, "customer_comment"),
-        created_at=get_datetime(block, tz, "created_at", "created_datetime"),
-    )
 
 
 def parse_transaction(data: Any, tz: tzinfo = UTC) -> Transaction | None:

@@ -15,7 +15,15 @@ from django.urls import NoReverseMatch, reverse
 from tests.bookings.conftest import business_today, server_timing_calls
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-BLOCK = re.compile(r'<a id="cal-booking-(\d+)"[^>]*data-col="(\d+)" data-row="(\d+)"')
+BLOCK = re.compile(
+    r'<a id="cal-booking-(\d+)" class="cal-block (?!cal-elsewhere)[^"]*"[^>]*'
+    r'data-col="(\d+)" data-row="(\d+)"'
+)
+#: An agent's booking at another location, on a calendar narrowed to one.
+ELSEWHERE = re.compile(
+    r'<a id="cal-booking-(\d+)" class="cal-block cal-elsewhere"[^>]*data-col="(\d+)" '
+    r'data-row="(\d+)"[^>]*>.*?Busy at ([^<]*)</span>'
+)
 HEADER = re.compile(r'<th scope="col" colspan="\d+" class="cal-agent">(.*?) <span')
 ROW_LABEL = re.compile(
     r'<th scope="row" class="cal-time">(?:<span class="cal-quarter">)?(\d\d:\d\d)'
@@ -26,7 +34,7 @@ def day_rows(sandbox, day, where: str = "", params: tuple = ()) -> list:
     """A day's bookings straight from the sandbox's database, with their agent's name."""
     with sandbox.db() as conn:
         return conn.execute(
-            "SELECT b.id, b.status, b.start_time, b.agent_id, b.location_id, a.display_name "
+            "SELECT b.id, b.status, b.start_time, b.end_time, b.agent_id, b.location_id, a.display_name "
             "FROM sandbox_booking b JOIN sandbox_agent a ON a.id = b.agent_id "
             "WHERE b.start_date = ?" + where + " ORDER BY b.start_at, b.id",
             (day.isoformat(), *params),
@@ -102,6 +110,37 @@ def test_location_and_agent_narrow_as_the_sandbox_does(
     assert f'<option value="{value}" selected>' in html
     # The refresh keeps the day and the narrowing.
     assert f'hx-get="/calendar/?date={tomorrow}&amp;{field}={value}&amp;cancelled=1"' in html
+
+
+def test_an_agent_busy_at_another_location_is_busy_there_too(
+    live_sandbox, reception_client, tomorrow
+):
+    """Narrowed to one location, an agent's bookings elsewhere that day show as "Busy at
+    <location>" in their column, and no free time is offered over them."""
+    rows = [r for r in day_rows(live_sandbox, tomorrow) if r["status"] != "cancelled"]
+    pairs = {(r["agent_id"], r["location_id"]) for r in rows}
+    agent, here = next(
+        (a, loc) for a, loc in sorted(pairs) if any(a == b and loc != m for b, m in pairs)
+    )
+    away = [r for r in rows if r["agent_id"] == agent and r["location_id"] != here]
+    with live_sandbox.db() as conn:
+        names = {
+            row["id"]: row["name"]
+            for row in conn.execute("SELECT id, name FROM sandbox_location").fetchall()
+        }
+
+    html = reception_client.get(
+        f"/calendar/?date={tomorrow}&location={here}&agent={agent}"
+    ).content.decode()
+
+    shown = {int(pk): unescape(where) for pk, _, _, where in ELSEWHERE.findall(html)}
+    assert shown == {r["id"]: names[r["location_id"]] for r in away}
+    assert not set(shown) & set(blocks(html))  # not counted as this location's bookings
+    link = re.compile(rf"date={tomorrow}&amp;time=(\d\d:\d\d)&amp;location={here}")
+    for start in link.findall(html):
+        minutes = int(start[:2]) * 60 + int(start[3:]) + 15
+        end = f"{minutes // 60:02d}:{minutes % 60:02d}"
+        assert all(not (r["start_time"] < end and start < r["end_time"]) for r in away), start
 
 
 def test_a_gap_leads_to_a_new_booking_with_agent_date_and_time(

@@ -204,7 +204,9 @@ def test_the_customer_search_answers_as_you_type(live_sandbox, reception_client)
 
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="customer-matches"')
-    assert 'href="/bookings/new/?service=1&amp;date=' in html
+    # Choosing keeps what was picked: the service, any available agent (the page's default
+    # when the address names none), the day.
+    assert 'href="/bookings/new/?service=1&amp;agent=any&amp;date=' in html
     assert f"customer={customer['id']}" in html
 
 
@@ -224,3 +226,45 @@ def test_bad_choices_in_the_address_are_ignored_with_a_message(live_sandbox, rec
         "Time: use the format HH:MM",
     ):
         assert text in html
+
+
+def test_a_time_clicked_on_the_calendar_stays_chosen_once_the_customer_is(
+    live_sandbox, reception_client
+):
+    """The calendar's free gap opens the page with the agent, day and time; finding and
+    choosing the customer keeps the time, so the booking goes in when the desk clicked."""
+    customer = _customer(live_sandbox)
+    day = free_day(live_sandbox, 1)
+    opened = reception_client.get(f"/bookings/new/?agent=1&date={day}&time=14:00&service=1")
+    found = reception_client.get(
+        f"/bookings/new/?agent=1&date={day}&time=14:00&service=1&q={customer['last_name']}",
+        HTTP_HX_TARGET="customer-matches",
+        **HTMX,
+    )
+    choose = re.search(rf'href="([^"]*customer={customer["id"]})"', found.content.decode()).group(1)
+    chosen = reception_client.get(choose.replace("&amp;", "&"))
+
+    assert opened.status_code == found.status_code == chosen.status_code == 200
+    assert "time=14%3A00" in choose
+    assert "14:00" in _times(chosen.content.decode())
+    assert 'value="14:00" checked' in chosen.content.decode()
+
+
+def test_a_new_booking_offers_any_available_agent_and_its_free_times_at_first(
+    live_sandbox, reception_client
+):
+    customer = _customer(live_sandbox)
+    day = free_day(live_sandbox, 1)
+
+    response = reception_client.get(
+        f"/bookings/new/?customer={customer['id']}&service=1&date={day}"
+    )
+
+    html = response.content.decode()
+    assert re.search(r'<option value="any" selected>Any available agent</option>', html), html
+    assert _times(html)
+    # An agent field sent empty (the desk chose "Choose an agent") still asks for one.
+    chosen_none = reception_client.get(
+        f"/bookings/new/?customer={customer['id']}&service=1&date={day}&agent="
+    )
+    assert not _times(chosen_none.content.decode())

@@ -79,3 +79,34 @@ def test_what_is_held_and_missing_as_runs_of_days(weeks):
     stalled = copy_progress(missing=coverage.missing)
     assert stalled.minutes is None
     assert stalled.reason.replace("\xa0", " ") == "the background sync has not run for 30 minutes"
+
+
+def test_a_first_copy_reads_the_days_the_desk_and_the_stats_need_first(db):
+    """Weeks never read: the recent window up to next week (oldest first), then the last 90
+    days (newest first), then the weeks ahead (soonest first), then the older past."""
+    today = timezone.localdate()
+    this_week = schedule.week_start(today)
+    first = [this_week + timedelta(weeks=n) for n in range(-30, 12)]
+    SyncState.objects.create(
+        earliest=first[0], latest=first[-1] + timedelta(days=6), bounds_checked_at=timezone.now()
+    )
+    for start in first:
+        SyncSegment.objects.create(start=start, end=start + timedelta(days=6))
+    order = []
+    while (segment := schedule.next_segment(done=[s.pk for s in order], older=False)) is not None:
+        order.append(segment)
+    starts = [segment.start for segment in order]
+
+    recent = [s for s in first if schedule.recent_from() <= s <= this_week + timedelta(days=7)]
+    ninety = sorted(
+        (
+            s
+            for s in first
+            if s < schedule.recent_from() and s + timedelta(days=6) >= today - timedelta(days=90)
+        ),
+        reverse=True,
+    )
+    ahead = [s for s in first if s > this_week + timedelta(days=7)]
+    older = sorted((s for s in first if s not in recent + ninety + ahead), reverse=True)
+    assert starts == recent + ninety + ahead + older
+    assert len(ninety) >= 10 and ahead and older

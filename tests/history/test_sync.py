@@ -327,3 +327,29 @@ def test_a_full_pass_reads_the_reference_lists_again_as_configured(
     else:
         assert _reference_calls(live_sandbox, started) == []
         assert state.reference_read_at == read_at
+
+
+def test_a_pass_whose_time_runs_out_is_followed_at_once_by_the_next(live_sandbox):
+    """A first copy on a quiet key goes on pass after pass instead of waiting for the minute:
+    a pass that ran out of time with weeks still unread queues the next one; a pass that read
+    everything due queues nothing."""
+    from huey.contrib.djhuey import HUEY
+
+    from history.tasks import sync_and_go_on
+
+    HUEY.immediate = False  # queue the task, as the worker's consumer does, to look at it
+    try:
+        HUEY.flush()
+        short = sync_and_go_on(max_seconds=0.2)
+        queued = [task.name for task in HUEY.pending()]
+        HUEY.flush()
+        assert short.out_of_time
+        assert SyncSegment.objects.filter(walked_at__isnull=True).exists()
+        assert queued == ["sync_bookings_again"]
+
+        whole = sync_and_go_on(max_seconds=600)
+        assert whole.complete and not whole.out_of_time
+        assert HUEY.pending() == []
+    finally:
+        HUEY.flush()
+        HUEY.immediate = True

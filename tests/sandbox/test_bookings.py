@@ -79,7 +79,8 @@ def test_get_one_not_found(sandbox):
 def test_some_bookings_carry_transactions_and_service_extras(sandbox):
     db = sandbox.db()
     tx_id = db.execute(
-        "SELECT id FROM sandbox_booking WHERE transactions != '[]' LIMIT 1"
+        "SELECT b.id FROM sandbox_booking b WHERE b.status = 'completed' AND (SELECT COUNT(*) "
+        "FROM sandbox_payment p WHERE p.order_id = b.order_id) = 1 LIMIT 1"
     ).fetchone()[0]
     data = get(sandbox, f"/bookings/{tx_id}")["data"]
     assert data["status"] == "completed"

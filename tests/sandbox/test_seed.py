@@ -168,7 +168,7 @@ def test_status_mixes(seeded_db):
     )
     assert set(future) == {"approved", "pending", "cancelled"}
     payments = {row[0] for row in db.execute("SELECT DISTINCT payment_status FROM sandbox_booking")}
-    assert payments == {"not_paid", "partially_paid", "paid", "refunded"}
+    assert payments == {"not_paid", "partially_paid", "paid", "refunded", "partially_refunded"}
 
 
 def test_names_and_untrusted_text(seeded_db):

@@ -17,6 +17,9 @@ either process.
 
 `budget_pair` starts two more processes for one test, with LATEPOINT_RATE_LIMIT=10 and a copy
 of the stack's database and a cache (so a request budget) nothing else has used.
+`budget_site` starts such processes with settings of the test's own (several workers each, as
+`make run` has, a key's size, cache times), and `BudgetSite.forget()` gives them back a budget
+and a cache nothing has used, so that a module's tests can share one site.
 """
 
 from __future__ import annotations
@@ -264,14 +267,17 @@ class Front:
     process: subprocess.Popen = field(repr=False)
 
 
-def start_fronts(env: dict[str, str], names: tuple[str, ...] = ("A", "B")) -> list[Front]:
-    """Start one gunicorn per name, together, and wait until each answers /healthz."""
+def start_fronts(
+    env: dict[str, str], names: tuple[str, ...] = ("A", "B"), *, workers: int = 1
+) -> list[Front]:
+    """Start one gunicorn per name (`workers` worker processes each), together, and wait until
+    each answers /healthz."""
     fronts = []
     for name in names:
         port = _free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", WSGI_APPLICATION],
-            env={**env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"},
+            env={**env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": str(workers)},
             cwd=ROOT,
         )
         fronts.append(Front(name=name, url=f"http://127.0.0.1:{port}", process=proc))
@@ -396,6 +402,82 @@ def budget_pair(stack: Stack) -> Iterator[Stack]:
         pair = Stack(kind=stack.kind, a=fronts[0], b=fronts[1], http=http, budget_env={})
         pair.started_at = started_at
         yield pair
+        http.close()
+    finally:
+        stop_fronts(fronts)
+
+
+#: The budget sites' Redis databases: the stack takes 1 and 2, Redis has 16 (0 to 15).
+_SITE_REDIS_DBS = range(3, 16)
+#: The budget table and the cache tables `migrate` creates (the database cache's, the state's).
+_SITE_TABLES = ("frontoffice_upstreambudget", "frontoffice_cache", "frontoffice_state")
+_sites_made = 0
+
+
+@dataclass
+class BudgetSite(Stack):
+    """Front-office processes on a database and a cache of their own (see `budget_site`)."""
+
+    def forget(self) -> None:
+        """A budget and a read cache nothing has used, LatePoint's last 429 forgotten too (what
+        the processes share is in the database or Redis, not in them); `started_at` now."""
+        _forget(self.env)
+        self.started_at = time.time()
+
+
+def _forget(env: dict[str, str]) -> None:
+    """Empty the budget and the caches of the site `env` runs."""
+    if "CACHE_URL" in env:
+        with redis.Redis.from_url(env["CACHE_URL"]) as client:
+            client.flushdb()
+        return
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as db, db:
+        for table in _SITE_TABLES:
+            db.execute(f"DELETE FROM {table}")  # noqa: S608 (our own names)
+
+
+def _site_database(stack: Stack, request, workdir: Path) -> dict[str, str]:
+    """DATABASE_URL (and CACHE_URL) of a copy of the stack's budget database, emptied of every
+    budget and cached read, and for Redis a database of its own, emptied."""
+    global _sites_made
+    _sites_made += 1
+    if stack.kind == "postgres-redis":
+        postgres: Postgres = request.getfixturevalue("postgres_server")
+        cache: Redis = request.getfixturevalue("redis_server")
+        name = f"frontoffice_site{_sites_made}"
+        number = _SITE_REDIS_DBS[_sites_made % len(_SITE_REDIS_DBS)]
+        site = {
+            "DATABASE_URL": postgres.create_database(name, "frontoffice_budget"),
+            "CACHE_URL": cache.url(number),
+        }
+    else:
+        source = stack.budget_env["DATABASE_URL"].removeprefix("sqlite:///")
+        copy = workdir / "frontoffice-site.sqlite3"  # Huey's queue file goes beside it
+        with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
+            original.backup(target)
+        site = {"DATABASE_URL": f"sqlite:///{copy}"}
+    _forget(site)
+    return site
+
+
+@contextlib.contextmanager
+def budget_site(
+    stack: Stack, request, workdir: Path, *, workers: int = 2, **settings: str
+) -> Iterator[BudgetSite]:
+    """Two front-office processes, A and B, of `workers` workers each (`make run` runs
+    several), on a database and a cache nothing else has used, with the budget pair's
+    environment (LATEPOINT_RATE_LIMIT=10, LATEPOINT_DEADLINE=2) and `settings` on top; a
+    receptionist signed in. Its `env` runs a management command on the same site."""
+    env = {**stack.budget_env, **_site_database(stack, request, workdir), **settings}
+    fronts = start_fronts(env, names=("A", "B"), workers=workers)
+    try:
+        http = sign_in(fronts[0])
+        site = BudgetSite(
+            kind=stack.kind, a=fronts[0], b=fronts[1], http=http, budget_env={}, env=env
+        )
+        site.forget()  # what signing in left (nothing of LatePoint's): a clean start
+        yield site
         http.close()
     finally:
         stop_fronts(fronts)

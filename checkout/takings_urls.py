@@ -1,0 +1,4 @@
+"""The day's takings (`/takings/`)."""
+
+app_name = "takings"
+urlpatterns: list = []
