@@ -42,7 +42,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) CUSTOMERS=$(CUSTOMERS) ./scripts/run.sh
+	HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) CUSTOMERS=$(CUSTOMERS) exec ./scripts/run.sh
 
 # Debian's Chromium for the browser tests: Playwright cannot download its own browser here.
 chromium:

@@ -38,8 +38,12 @@ import five_desks
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-PAGES = ("/", "/calendar/")
+#: The week calendar (issue 26): every agent's week, and one agent's.
+WEEK_PAGES = ("/calendar/?view=week", "/calendar/?view=week&agent=1")
+PAGES = ("/", "/calendar/", *WEEK_PAGES)
 WARM_MS = 60
+#: The week's warm target (its calls, cold and warm, are recorded beside it).
+WEEK_WARM_MS = 100
 MAX_KB = 300
 
 
@@ -76,7 +80,9 @@ def _render(client, path: str) -> dict:
         "kb": round(len(sent) / 1024, 1),
         "html_kb": round(len(body) / 1024, 1),
         "upstream_calls": five_desks._calls(response.get("Server-Timing", "")),
-        "rows": body.count(b'id="today-row-') + body.count(b'id="cal-booking-'),
+        "rows": body.count(b'id="today-row-')
+        + body.count(b'id="cal-booking-')
+        + body.count(b'class="week-item week-booking'),
     }
 
 
@@ -113,7 +119,7 @@ def measure(args, workdir: Path, sandbox) -> dict:
         }
         if args.dump:
             args.dump.mkdir(parents=True, exist_ok=True)
-            name = path.strip("/") or "today"
+            name = path.strip("/").replace("/?", "-").replace("&", "-").replace("=", "-") or "today"
             (args.dump / f"{name}.html").write_bytes(client.get(path).content)  # not gzipped
         if args.profile:
             print(f"--- {path}\n{_profile(client, path)}")
@@ -148,16 +154,26 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "pages": pages,
     }
-    print(f"\n{'page':<12} {'warm ms':>8} {'KB sent':>8} {'HTML KB':>8} {'rows':>5} {'calls':>5}")
+    print(f"\n{'page':<32} {'warm ms':>8} {'KB sent':>8} {'HTML KB':>8} {'rows':>5} {'calls':>5}")
     for path, page in pages.items():
         ms = page["warm_ms"]
         print(
-            f"{path:<12} {page['warm_median_ms']:>8.1f} {page['kb']:>8.1f} {page['html_kb']:>8.1f} "
-            f"{page['rows']:>5} {page['warm_upstream_calls']:>5}  "
-            f"(first {page['first']['ms']:.0f} ms, warm {min(ms):.0f} to {max(ms):.0f})"
+            f"{path:<32} {page['warm_median_ms']:>8.1f} {page['kb']:>8.1f} "
+            f"{page['html_kb']:>8.1f} {page['rows']:>5} {page['warm_upstream_calls']:>5}  "
+            f"(first {page['first']['ms']:.0f} ms and {page['first']['upstream_calls']} calls, "
+            f"warm {min(ms):.0f} to {max(ms):.0f})"
         )
-    met = all(p["warm_median_ms"] <= WARM_MS and p["kb"] <= MAX_KB for p in pages.values())
-    print(f"{'met' if met else 'MISSED'}: warm <= {WARM_MS} ms and <= {MAX_KB} KB on both pages")
+
+    def target(path: str) -> int:
+        return WEEK_WARM_MS if path in WEEK_PAGES else WARM_MS
+
+    met = all(
+        p["warm_median_ms"] <= target(path) and p["kb"] <= MAX_KB for path, p in pages.items()
+    )
+    print(
+        f"{'met' if met else 'MISSED'}: warm <= {WARM_MS} ms (the week {WEEK_WARM_MS} ms) and "
+        f"<= {MAX_KB} KB on every page"
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "busy_day.json").write_text(json.dumps(result, indent=2) + "\n")
     return 0 if met else 1

@@ -5,7 +5,7 @@ what became of their write the same way (`answer()`), settling the form's one-ti
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +20,7 @@ from bookings.services.booking import (
     customer_matches,
 )
 from bookings.services.free_times import FreeTimes, free_times, time_label
+from bookings.services.next_free import NextFree, next_free_days
 from frontoffice.http import HtmxHttpRequest
 from frontoffice.reference import ReferenceData
 from latepoint.models import Customer
@@ -60,6 +61,36 @@ def free_times_of(picks: Picks, reference: ReferenceData, *, refused: bool, keep
     )
 
 
+def _with(url: str, **params: str) -> str:
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
+def next_free_context(
+    request, picks: Picks, reference: ReferenceData, page_url: str, *, keys=None
+) -> dict:
+    """The "next free days" of the picks: a link that asks for them (`?next=<first day>`), and
+    when asked, the days found, each a link to the page on its date (`keys`: the picks the
+    page's address carries; all but the time by default), and a link to look further."""
+    if picks.service_id is None or picks.agent_id in (None, "") or picks.day is None:
+        return {}
+    context = {"next_url": _with(page_url, next=picks.day.isoformat())}
+    raw = request.GET.get("next", "") if request.method == "GET" else ""
+    try:
+        start = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        start = None
+    if start is None:
+        return context
+    found: NextFree = next_free_days(
+        service_id=picks.service_id, agent_id=picks.agent_id, start=start, agents=reference.agents
+    )
+    own = {k: v for k, v in picks.query().items() if k != "time" and (keys is None or k in keys)}
+    base = page_url.split("?")[0]
+    links = [(free, _with(base, **{**own, "date": free.day.isoformat()})) for free in found.days]
+    further = _with(page_url, next=found.resume.isoformat()) if found.resume else ""
+    return {**context, "next_free": found, "next_links": links, "further_url": further}
+
+
 def booking_context(
     request: HtmxHttpRequest,
     picks: Picks,
@@ -77,7 +108,9 @@ def booking_context(
     query = request.GET.get("q", "") if request.method == "GET" else ""
     matches, matches_error = customer_matches(query) if picks.customer_id is None else ([], "")
     keep = picks.query(customer=None)  # a time clicked on the calendar stays chosen
+    page_url = reverse("bookings:new") + "?" + urlencode(picks.query())
     return {
+        **({} if refusal else next_free_context(request, picks, reference, page_url)),
         "picks": picks,
         "form": PicksForm(picks, reference),
         "times": times,
@@ -99,7 +132,7 @@ def booking_context(
         "errors": errors or {},
         "error": error,
         "token": request.POST.get("submit_token") or writes.new_token(),
-        "page_url": reverse("bookings:new") + "?" + urlencode(picks.query()),
+        "page_url": page_url,
     }
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from bookings.forms import CalendarFilterForm, day_from
 from bookings.services import calendar
 from bookings.today_views import day_links, query_with
+from bookings.week_views import week_calendar_view
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.reference import ReferenceData
 
@@ -38,7 +39,10 @@ def _new_booking_url() -> str:
 @vary_on_headers("HX-Target")
 def day_calendar(request: HtmxHttpRequest) -> TemplateResponse:
     """One column per agent, a row every 15 minutes: `?date=`, `?location=`, `?agent=`,
-    `?cancelled=1` (show cancelled bookings), `?every=1` (agents without bookings too)."""
+    `?cancelled=1` (show cancelled bookings), `?every=1` (agents without bookings too);
+    `?view=week` is the week calendar (`bookings.week_views`)."""
+    if request.GET.get("view") == "week":
+        return week_calendar_view(request)
     today = timezone.localdate()
     day, date_warning = day_from(request.GET.get("date"), today=today)
     location = request.GET.get("location", "")
@@ -70,6 +74,9 @@ def day_calendar(request: HtmxHttpRequest) -> TemplateResponse:
         "grid_url": request.get_full_path(),
         "cancelled_url": query_with(request, cancelled="" if show_cancelled else "1"),
         "every_url": query_with(request, every="1", agent=""),
+        "week_url": reverse("calendar")
+        + f"?view=week&date={day.isoformat()}"
+        + (f"&agent={agent_id}" if agent_id is not None else ""),
         "new_booking_url": _new_booking_url(),
         "location_id": location_id,
         "filtered": agent_id is not None or location_id is not None or every_agent,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from bookings.models import CheckIn
 from bookings.panel import from_panel, panel_booking, panel_response
 from bookings.services import arrivals
 from bookings.today_views import BOARD_CHANGED, board_row_response
+from checkout.fees import owing_note
 from frontoffice.http import HtmxHttpRequest, same_site_url, vary_on_htmx, wants_fragment
 from latepoint.models import Booking
 from upstream.failures import Failure, Missing, describe, error_page
@@ -45,15 +47,22 @@ def _from_arrival_slot(request: HtmxHttpRequest, booking_id: int) -> bool:
 
 
 def _slot_response(
-    request: HtmxHttpRequest, booking_id: int, *, error: str, row: arrivals.BoardRow | None
+    request: HtmxHttpRequest,
+    booking_id: int,
+    *,
+    error: str,
+    row: arrivals.BoardRow | None,
+    owes: str = "",
 ) -> TemplateResponse:
-    """The slot again: "Checked in at …" (or why not), said aloud in the page's messages too."""
+    """The slot again: "Checked in at …" (or why not), said aloud in the page's messages too,
+    with what the customer owes (`owes`)."""
     if row is not None:
         slot = arrivals.arrival_slot(row.booking, row.check_in)
         message = f"{slot.who or 'The customer'} checked in"
         if row.check_in is not None:
             message += f" at {timezone.localtime(row.check_in.checked_in_at):%H:%M}"
         message += f" for the {slot.time} booking." if slot.time else "."
+        message = f"{message} {owes}" if owes else message
     else:
         # Refused (already checked in, not today, not open): no button, and the check-in if any.
         active = checkins.checkins_for_bookings([booking_id]).get(booking_id)
@@ -76,6 +85,19 @@ def _slot_response(
     return response
 
 
+def _told(response: TemplateResponse, owes: str) -> TemplateResponse:
+    """The board row's answer, also saying in the page's messages what the customer owes."""
+    if owes:
+        context = {"announce": owes, "announce_level": "warning"}
+        said = render_to_string("bookings/includes/arrival.html#announce", context)
+
+        def add(rendered):
+            rendered.content = rendered.content + said.encode()
+
+        response.add_post_render_callback(add)
+    return response
+
+
 def _checkin_answer(
     request: HtmxHttpRequest,
     booking_id: int,
@@ -83,25 +105,32 @@ def _checkin_answer(
     error: str,
     done: str,
     row: arrivals.BoardRow | None = None,
+    owes: str = "",
 ) -> HttpResponse:
     """HTMX gets the board row (the Check in slot, the calendar's panel) back; a plain form
-    post gets a message and a redirect."""
+    post gets a message and a redirect. `owes`: what the customer owes, said with it."""
     if from_panel(request):
         if row is None:
             booking = panel_booking(booking_id=booking_id)
             return panel_response(request, booking, error=error, status=409)
         said = done if row.check_in is None else checkins.checkin_note(row.check_in) + "."
         return panel_response(
-            request, row.booking, check_in=row.check_in, message=said, changed=True
+            request,
+            row.booking,
+            check_in=row.check_in,
+            message=f"{said} {owes}" if owes else said,
+            changed=True,
         )
     if _from_arrival_slot(request, booking_id):
-        return _slot_response(request, booking_id, error=error, row=row)
+        return _slot_response(request, booking_id, error=error, row=row, owes=owes)
     if wants_fragment(request):
-        return board_row_response(request, booking_id, error, row=row)
+        return _told(board_row_response(request, booking_id, error, row=row), owes)
     if error:
         messages.error(request, error)
     else:
         messages.success(request, done)
+        if owes:
+            messages.warning(request, owes)
     return HttpResponseRedirect(_next_url(request, reverse("bookings:detail", args=[booking_id])))
 
 
@@ -152,24 +181,29 @@ def _arrival_action(
     *,
     kept: str,
     done: str,
+    tell_owing: bool = False,
 ) -> HttpResponse:
     """Run a check-in or its undo and answer with the board row, an error, or a redirect.
 
     `act` returns the booking and its active check-in afterwards; `kept` says what stands when
-    LatePoint fails first, `done` is the success message.
+    LatePoint fails first, `done` is the success message; `tell_owing`: it also says what the
+    customer owes in fees (checkout.fees, as last known here: no call).
     """
     row = None
+    owes = ""
     try:
         booking, checkin = act()
         row = arrivals.board_row(booking, checkin, now=timezone.now())
         error = ""
+        if tell_owing:
+            owes = owing_note(booking.customer.id if booking.customer else None)
     except Missing:
         raise Http404("No such booking.") from None
     except CheckInError as exc:
         error = str(exc)
     except Failure as exc:
         return _checkin_unreadable(request, booking_id, exc, kept=kept)
-    return _checkin_answer(request, booking_id, error=error, done=done, row=row)
+    return _checkin_answer(request, booking_id, error=error, done=done, row=row, owes=owes)
 
 
 @require_POST
@@ -182,6 +216,7 @@ def booking_check_in(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
         lambda: arrivals.booking_check_in(user=request.user, booking_id=booking_id),
         kept="the arrival was not recorded",
         done="Checked in.",
+        tell_owing=True,
     )
 
 

@@ -34,6 +34,7 @@ from bookings.services.booking import (
     suggested_date,
 )
 from bookings.services.free_times import FreeTimes
+from bookings.services.next_free import first_free_day
 from frontoffice.http import HtmxHttpRequest, htmx_target, vary_on_htmx
 from frontoffice.reference import ReferenceData, reference_data
 from latepoint.models import Customer
@@ -63,7 +64,7 @@ def booking_new(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         for message in picks.messages:
             messages.warning(request, message)
-        suggestion = _suggest(picks, customer)
+        suggestion = _suggest(picks, customer, reference)
         context = booking_context(
             request, picks, reference, customer=customer, customer_error=customer_error
         )
@@ -72,20 +73,33 @@ def booking_new(request: HtmxHttpRequest) -> HttpResponse:
     return _book(request, picks, reference, customer, customer_error)
 
 
-def _suggest(picks: Picks, customer: Customer | None) -> str:
-    """Book again: without a date chosen, the customer's usual interval after their visit."""
+def _suggest(picks: Picks, customer: Customer | None, reference: ReferenceData) -> str:
+    """Book again: without a date chosen, the first day with a free time on or after the
+    customer's usual interval after their visit."""
     if picks.date_given or picks.after is None or customer is None:
         return ""
     frequency = customer.stats.booking_frequency if customer.stats else None
     day = suggested_date(frequency, picks.after)
     if day is None:
         return ""
-    picks.day = day
     weeks = FREQUENCY_DAYS[frequency.lower()] // 7
-    return (
-        f"Suggested date: {weeks} weeks after the visit of {picks.after:%a %-d %b} "
-        f"({customer.first_name or 'this customer'} usually books {frequency.lower()})."
+    text = (
+        f"Suggested date: {weeks} week{'' if weeks == 1 else 's'} after the visit of "
+        f"{picks.after:%a %-d %b} ({customer.first_name or 'this customer'} usually books "
+        f"{frequency.lower()})."
     )
+    picks.day = day
+    if picks.service_id is None or picks.agent_id in (None, ""):
+        return text
+    free = first_free_day(
+        service_id=picks.service_id, agent_id=picks.agent_id, start=day, agents=reference.agents
+    )
+    if free is None:
+        return text + f" No free time found from {day:%a %-d %b} on yet: try another agent."
+    picks.day = free
+    if free == day:
+        return text
+    return text + f" {day:%a %-d %b} has no free time; the first day with one is {free:%a %-d %b}."
 
 
 def _book(

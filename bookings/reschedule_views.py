@@ -22,6 +22,7 @@ from bookings.booking_pages import (
     answer,
     claim_form,
     free_times_of,
+    next_free_context,
     time_label_text,
 )
 from bookings.services.booking import (
@@ -80,6 +81,11 @@ def booking_reschedule(request: HtmxHttpRequest, booking_id: int) -> HttpRespons
             times = free_times_of(picks, reference, refused=bool(refusal), keep=keep)
         page_url = reverse("bookings:reschedule", args=[booking.id])
         query = {k: v for k, v in picks.query().items() if k in ("date", "agent")}
+        page_url += ("?" + urlencode(query)) if query else ""
+        if not refusal and "next_free" not in extra:
+            extra.update(
+                next_free_context(request, picks, reference, page_url, keys=("date", "agent"))
+            )
         return {
             "booking": booking,
             "picks": picks,
@@ -93,7 +99,7 @@ def booking_reschedule(request: HtmxHttpRequest, booking_id: int) -> HttpRespons
             "errors": {},
             "error": "",
             "token": request.POST.get("submit_token") or writes.new_token(),
-            "page_url": page_url + ("?" + urlencode(query) if query else ""),
+            "page_url": page_url,
             "seen": request.POST.get("seen", "")[:200] or booking_version(booking),
             **extra,
         }

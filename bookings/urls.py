@@ -9,6 +9,7 @@ from bookings import (
     views,
     walk_in_views,
 )
+from checkout import views as checkout_views
 
 app_name = "bookings"
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("<int:booking_id>/status/", views.booking_status, name="status"),
     path("<int:booking_id>/reschedule/", reschedule_views.booking_reschedule, name="reschedule"),
     path("<int:booking_id>/check-in/", checkin_views.booking_check_in, name="check-in"),
+    path("<int:booking_id>/payments/", checkout_views.booking_payment, name="payments"),
+    path("<int:booking_id>/refunds/", checkout_views.booking_refund, name="refunds"),
     path(
         "<int:booking_id>/check-in/undo/",
         checkin_views.booking_check_in_undo,

@@ -36,6 +36,7 @@ from bookings.services.status import (
     transition_refusal,
 )
 from bookings.today_views import board_row_response
+from checkout.page import money_context
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from latepoint.models import Booking
 from upstream.failures import Failure, Missing, describe
@@ -97,6 +98,8 @@ def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateRespons
     if booking.customer and booking.customer.id:
         # Drawn with the page: risk from the booking history, blocked from the customer's read.
         context["badge"] = booking_badge(customer_id=booking.customer.id)
+    # Price, payments and the Take payment form: one cached call at most (the order's payments).
+    context.update(money_context(request, booking, checked_in=context["check_in"] is not None))
     return TemplateResponse(request, "bookings/detail.html", context)
 
 

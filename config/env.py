@@ -7,6 +7,7 @@ message that names the variable.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -55,4 +56,26 @@ def clock(name: str, default: str) -> int:
     value = int(hours) * 60 + int(minutes)
     if int(minutes) >= 60 or value > 24 * 60:
         raise ValueError(f"{raw!r} is not a time of day")
+    return value
+
+
+def fee(name: str, default: Decimal | None) -> Decimal | None:
+    """An amount of money such as 25 or 25.50 (blank or 0: no fee)."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"expected an amount such as 25 or 25.50, got {raw!r}") from None
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise ValueError(f"expected an amount such as 25 or 25.50, got {raw!r}")
+    return value.quantize(Decimal("0.01")) if value > 0 else None
+
+
+def hours(name: str, default: int) -> int:
+    """A whole number of hours, 0 or more."""
+    value = env.int(name, default=default)
+    if value < 0:
+        raise ValueError(f"expected 0 or more hours, got {value}")
     return value

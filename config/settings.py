@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import BASE_DIR, boolean, clock, database, env, setting
+from config.env import BASE_DIR, boolean, clock, database, env, fee, hours, setting
 from frontoffice.demo import SANDBOX_API_KEY, SANDBOX_API_URL
 
 # Demo mode: `make run` against the local sandbox, over plain HTTP on this machine, with the
@@ -101,6 +101,13 @@ if FRONTOFFICE_DAY_START >= FRONTOFFICE_DAY_END:
     raise ImproperlyConfigured(
         "Setting FRONTOFFICE_DAY_END must be later than FRONTOFFICE_DAY_START."
     )
+
+# Fees recorded in LatePoint (an order for the customer, owed until paid) when a booking is
+# marked no-show, or cancelled less than FRONTOFFICE_LATE_CANCEL_HOURS before it starts,
+# through the front office: none unless an amount is set.
+FRONTOFFICE_NO_SHOW_FEE = setting("FRONTOFFICE_NO_SHOW_FEE", fee, None)
+FRONTOFFICE_LATE_CANCEL_FEE = setting("FRONTOFFICE_LATE_CANCEL_FEE", fee, None)
+FRONTOFFICE_LATE_CANCEL_HOURS = setting("FRONTOFFICE_LATE_CANCEL_HOURS", hours, 24)
 
 # Custom fields only managers may see (keys as LatePoint names them).
 SENSITIVE_CUSTOM_FIELDS = setting(

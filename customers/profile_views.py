@@ -1,4 +1,4 @@
-"""The customer profile at /customers/<id>/ and its HTMX booking tabs."""
+"""The customer profile at /customers/<id>/, its HTMX booking tabs and its money panel."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from checkout.owing import customer_money_get
 from customers.services.profile import (
     BOOKING_TABS,
     BookingTab,
@@ -20,7 +21,7 @@ from customers.services.profile import (
     parse_tab_request,
 )
 from frontoffice.http import HtmxHttpRequest, render, vary_on_htmx, wants_fragment
-from upstream.failures import Missing
+from upstream.failures import Failure, Missing, describe
 
 
 def _tab_links(customer_id: int, open_tab: str) -> list[dict]:
@@ -102,6 +103,9 @@ def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateRespo
         "book_again_url": _book_again_url(profile),
         **_tab_context(customer_id, tab),
     }
+    if request.GET.get("money"):
+        # Without JavaScript the money panel is asked for with the page (?money=1).
+        context.update(_money_context(customer_id))
     return TemplateResponse(request, "customers/detail.html", context)
 
 
@@ -138,3 +142,33 @@ def customer_bookings(request: HtmxHttpRequest, customer_id: int) -> HttpRespons
     return TemplateResponse(
         request, "customers/detail.html#customer-bookings", _tab_context(customer_id, tab)
     )
+
+
+def _money_context(customer_id: int) -> dict:
+    """The money panel's context: what the customer owes and their payments, or why LatePoint
+    could not give them."""
+    context: dict = {"customer_id": customer_id, "money_loaded": True}
+    try:
+        context["money"] = customer_money_get(customer_id=customer_id)
+    except Failure as exc:
+        context["money_error"] = describe(exc)
+    return context
+
+
+@require_GET
+@vary_on_htmx
+def customer_money(request: HtmxHttpRequest, customer_id: int) -> HttpResponse:
+    """The money panel as a fragment for HTMX (loaded after the profile's first paint);
+    without HTMX, the profile with the panel open."""
+    if not wants_fragment(request):
+        url = reverse("customers:detail", args=[customer_id])
+        return HttpResponseRedirect(f"{url}?money=1#customer-money")
+    context = _money_context(customer_id)
+    error = context.get("money_error")
+    response = TemplateResponse(
+        request,
+        "customers/detail.html#customer-money",
+        context,
+        status=error.status if error is not None else 200,
+    )
+    return error.apply_headers(response) if error is not None else response

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from customers import edit_views, list_views, profile_views
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("validate/<str:field_name>/", edit_views.validate_field, name="validate-field"),
     path("<int:customer_id>/", profile_views.customer_detail, name="detail"),
     path("<int:customer_id>/bookings/", profile_views.customer_bookings, name="bookings"),
+    path("<int:customer_id>/money/", profile_views.customer_money, name="money"),
+    path("<int:customer_id>/fees/", include("checkout.fee_urls")),
     path("<int:customer_id>/edit/", edit_views.customer_edit, name="edit"),
 ]

@@ -28,6 +28,7 @@ from latepoint.errors import (
     APIError,
     APITimeoutError,
     BadResponse,
+    BudgetExhausted,
     DeadlineExceeded,
     LatePointError,
     NotFound,
@@ -229,10 +230,16 @@ class Transport:
         method = method.upper()
         data, headers = self._encode(body)
         query = _query(params or {})
-        attempt = 0
+        attempt, failure = 0, None
         while True:
             attempt += 1
-            result, failure = self._attempt(method, path, query, data, headers, attempt)
+            try:
+                result, failure = self._attempt(method, path, query, data, headers, attempt)
+            except BudgetExhausted:
+                if failure is None:
+                    raise
+                # No place for a retry: what stands is LatePoint's failure, not the budget.
+                raise failure from None
             if failure is None:
                 return result
             wait = self._retry_wait(method, attempt, failure)

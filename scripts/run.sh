@@ -17,6 +17,16 @@ sandbox() {
     SANDBOX_API_KEY="$LATEPOINT_API_KEY" "$@"
 }
 
+# A port still held (an earlier run not stopped, another program) stops the run here, saying so.
+for port in "$PORT" "$SANDBOX_PORT"; do
+  if ! $PY -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" "$port" 2>/dev/null; then
+    echo "Port $port is in use: an earlier 'make run' may still be running." >&2
+    echo "Stop it (Ctrl-C in its terminal, or: kill \$(lsof -t -i :$port)), or choose another port:" >&2
+    echo "  make run PORT=8100 SANDBOX_PORT=8101" >&2
+    exit 1
+  fi
+done
+
 echo "Preparing the front office database..."
 $PY manage.py migrate --noinput -v0
 $PY manage.py demo_users
@@ -29,23 +39,38 @@ if ! sandbox $PY -m sandbox seed --customers "$CUSTOMERS" 2>/dev/null; then
   sandbox $PY -m sandbox seed --customers "$CUSTOMERS" --reset
 fi
 
-pids=()
+# Each pid below is the process itself (env execs it), so stopping reaches it.
+web="" sandbox_pid="" worker="" watchdog=""
 cleanup() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  echo "Stopping..."
+  # gunicorn: a quick shutdown (QUIT); Huey: an immediate one (TERM) that does not wait for a
+  # sync pass to finish (the next pass resumes where this one stopped).
+  [ -n "$web" ] && kill -QUIT "$web" 2>/dev/null
+  [ -n "$sandbox_pid" ] && kill -QUIT "$sandbox_pid" 2>/dev/null
+  [ -n "$worker" ] && kill -TERM "$worker" 2>/dev/null
+  [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
+  for pid in $web $sandbox_pid $worker; do wait "$pid" 2>/dev/null || true; done
   echo "Stopped."
 }
-trap cleanup INT TERM EXIT
+trap 'cleanup; exit 0' INT TERM
+trap cleanup EXIT
+# Stopped with its parent too (a SIGTERM to `make` that does not reach this script).
+parent=$PPID
+( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -TERM $$ 2>/dev/null ) &
+watchdog=$!
 
-sandbox $PY -m gunicorn sandbox.wsgi:application --bind "127.0.0.1:${SANDBOX_PORT}" \
-  --workers 1 --threads 8 --log-level warning &
-pids+=($!)
-HOST="$HOST" PORT="$PORT" $PY -m gunicorn -c gunicorn.conf.py config.wsgi:application &
-pids+=($!)
+env -u DJANGO_SETTINGS_MODULE DJANGO_SETTINGS_MODULE=sandbox.settings \
+  SANDBOX_API_KEY="$LATEPOINT_API_KEY" \
+  $PY -m gunicorn sandbox.wsgi:application --bind "127.0.0.1:${SANDBOX_PORT}" \
+  --workers 1 --threads 8 --log-level warning --graceful-timeout 3 &
+sandbox_pid=$!
+env HOST="$HOST" PORT="$PORT" GUNICORN_CMD_ARGS="--graceful-timeout 5" \
+  $PY -m gunicorn -c gunicorn.conf.py config.wsgi:application &
+web=$!
 # The background worker (one consumer: it also runs the periodic booking history sync).
-$PY manage.py run_huey --quiet &
-pids+=($!)
+env $PY manage.py run_huey --quiet &
+worker=$!
 
 sleep 1
 cat <<MSG
@@ -61,4 +86,4 @@ cat <<MSG
   Press Ctrl-C to stop them all.
 
 MSG
-wait -n "${pids[@]}"
+wait -n "$web" "$sandbox_pid" "$worker"

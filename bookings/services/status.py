@@ -16,6 +16,7 @@ from audit.services import audit_record
 from bookings.models import StatusChange
 from bookings.services.listing import booking_get
 from bookings.services.moving import read_for_write
+from checkout.fees import fee_for_status_change
 from frontoffice.formatting import status_label as format_status
 from frontoffice.roles import is_manager
 from history.sync import booking_record
@@ -219,12 +220,30 @@ def _change_status(
     outcome = writes.attempt(
         lambda: api().update_booking(booking.id, changes), read_back=read_back, words=STATUS_WORDS
     )
+    record(_landed(outcome, booking))
+    return _fee_charged(outcome, user=user, booking=booking, before=current, target=target)
+
+
+def _landed(outcome: writes.Outcome, booking: Booking) -> writes.Outcome:
+    """A change made is seen at once by the local booking history (stats, exports); one not
+    made keeps the booking as it was read."""
     if outcome.done:
-        # The local booking history (stats, exports) sees the change at once.
         booking_record(outcome.record)
     elif outcome.record is None:
         outcome.record = booking
-    return record(outcome)
+    return outcome
+
+
+def _fee_charged(
+    outcome: writes.Outcome, *, user, booking: Booking, before: str, target: BookingStatus
+) -> writes.Outcome:
+    """A no-show or a late cancellation made may carry a fee (checkout.fees): recorded once,
+    and what became of it is the outcome's message."""
+    if outcome.done:
+        outcome.message = fee_for_status_change(
+            user=user, booking=booking, before=before, target=target
+        )
+    return outcome
 
 
 def _failed_result(outcome: writes.Outcome) -> str:

@@ -106,7 +106,8 @@ def _arrival_forms(row: BoardRow, words: _Words, csrf: str, hidden_next: str, wh
             f'<span class="sr-only"> {who}</span></button></form>'
         )
     else:
-        out = '<span class="muted small">—</span>'
+        out = "" if _pay_label(row) else '<span class="muted small">—</span>'
+    out += _pay_link(row, words, who)
     if row.no_show_offered:
         url = words.status(pk)
         seen = escape(str(row.booking.status))
@@ -118,6 +119,36 @@ def _arrival_forms(row: BoardRow, words: _Words, csrf: str, hidden_next: str, wh
             f'id="no-show-{pk}">No-show<span class="sr-only"> {who}</span></button></form>'
         )
     return out
+
+
+#: LatePoint's words for a booking with something still to pay.
+_OWING = ("not_paid", "partially_paid")
+
+
+def _pay_label(row: BoardRow) -> str:
+    """The row's checkout words: "Pay" for a completed visit with a balance, "Complete and
+    pay" for an approved one whose customer has arrived; "" otherwise. From the board's own
+    bookings list (no call): its price, and LatePoint's payment status for what was paid."""
+    b = row.booking
+    if str(b.payment_status) not in _OWING or not (b.price or 0) > 0:
+        return ""
+    if b.status == "completed":
+        return "Pay"
+    if b.status == "approved" and row.check_in is not None:
+        return "Complete and pay"
+    return ""
+
+
+def _pay_link(row: BoardRow, words: _Words, who: str) -> str:
+    """The row's checkout: a link to the booking's Take payment form, its amount focused."""
+    label = _pay_label(row)
+    if not label:
+        return ""
+    href = f"{words.detail(row.id)}?pay=1#take-payment"
+    return (
+        f'<a class="button primary small" href="{href}" id="pay-{row.id}">{label}'
+        f'<span class="sr-only"> {who}</span></a>'
+    )
 
 
 def board_row_html(

@@ -202,3 +202,25 @@ def test_a_utf8_body_with_a_bom_and_no_charset_is_read():
     body = '\ufeff{"success": true, "data": {"id": 3, "first_name": "Zoë"}}'.encode()
     client, _, _ = canned_client((200, body, {"Content-Type": "application/json"}))
     assert client.get_customer(3).first_name == "Zoë"
+
+
+def test_a_retry_the_budget_refuses_ends_with_latepoints_failure(sleeps):
+    """LatePoint could not be reached, and the key's budget has no place for a retry: the
+    caller learns that LatePoint failed (not that the budget is spent), so a background pass
+    stops instead of asking again and again."""
+    from latepoint.errors import BudgetExhausted
+
+    attempts = []
+
+    def budget(method: str, path: str) -> None:
+        attempts.append(path)
+        if len(attempts) > 1:
+            raise BudgetExhausted(retry_after=2)
+
+    client, _, calls = canned_client(
+        requests.ConnectionError("refused"), (200, OK_LIST), before_attempt=budget
+    )
+    with pytest.raises(APIConnectionError):
+        client.list_customers()
+    assert [c.attempt for c in calls] == [1]
+    assert len(attempts) == 2
