@@ -18,6 +18,9 @@ class AuditEntry(models.Model):
         BOOKING_RESCHEDULE = "booking.reschedule", "Booking moved"
         CHECK_IN = "booking.check_in", "Checked in"
         CHECK_IN_UNDO = "booking.check_in_undo", "Check-in undone"
+        PAYMENT_TAKE = "payment.take", "Payment taken"
+        PAYMENT_REFUND = "payment.refund", "Payment refunded"
+        FEE_RECORD = "fee.record", "Fee recorded"
         EXPORT = "export", "Export"
 
     class Result(models.TextChoices):

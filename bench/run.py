@@ -12,6 +12,9 @@ table and writes bench/results/latest.json. Targets: bench/README.md.
 scripted receptionists on one rate-limited key for three minutes. Run just one with
 `--scenario page-speed` or `--scenario five-desks [--minutes N] [--desks N]`.
 
+`--scenario takings [--payments N]`: the day's takings for a day of 600 payments
+(bench/takings.py): calls cold and warm, and the warm render time.
+
 `--scenario list-speed [--repeat N]`: the 100-row customer list and the bookings list from the
 cache, side by side with Django admin's changelist over the same sandbox rows
 (bench/list_admin.py), reporting the median of each and their ratio.
@@ -91,26 +94,37 @@ def measure(client, path: str) -> dict:
     }
 
 
-SCENARIOS = ("page-speed", "five-desks", "slow-latepoint", "list-speed", "at-scale", "all")
+SCENARIOS = (
+    "page-speed",
+    "five-desks",
+    "slow-latepoint",
+    "list-speed",
+    "takings",
+    "at-scale",
+    "all",
+)
 
 
 def main() -> int:
     import at_scale
     import five_desks
     import slow_latepoint
+    import takings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--scenario",
         choices=SCENARIOS,
         default="all",
-        help="page-speed, five-desks, slow-latepoint, list-speed, or all of them (the default)",
+        help="page-speed, five-desks, slow-latepoint, list-speed, takings, or all of them "
+        "(the default)",
     )
     parser.add_argument("--latency-ms", type=int, default=150)
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--profile-id", type=int, default=1, help="customer for the profile page")
     five_desks.add_arguments(parser)
     at_scale.add_arguments(parser)
+    takings.add_arguments(parser)
     parser.add_argument(
         "--latency-s", type=float, default=12.0, help="slow-latepoint: LatePoint's latency (12)"
     )
@@ -128,6 +142,8 @@ def main() -> int:
         runs.append(slow_latepoint.run)
     if args.scenario in ("list-speed", "all"):
         runs.append(list_speed)
+    if args.scenario in ("takings", "all"):
+        runs.append(takings_scenario)
     if args.scenario == "at-scale":  # about 20 minutes: not part of "all"
         runs.append(at_scale.run)
     status = 0
@@ -288,6 +304,14 @@ def _median(values: list[float]) -> float:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def takings_scenario(args) -> int:
+    """The day's takings for a day of 600 payments (bench/takings.py), in a process of its
+    own: its front office is set up on its own sandbox."""
+    command = [sys.executable, str(Path(__file__).resolve().parent / "takings.py")]
+    command += ["--payments", str(args.payments)]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
 
 
 def list_speed(args) -> int:

@@ -85,16 +85,16 @@ def _slot_response(
     return response
 
 
-def _told(response: TemplateResponse, owes: str) -> TemplateResponse:
-    """The board row's answer, also saying in the page's messages what the customer owes."""
-    if owes:
-        context = {"announce": owes, "announce_level": "warning"}
-        said = render_to_string("bookings/includes/arrival.html#announce", context)
+def _told(response: TemplateResponse, text: str) -> TemplateResponse:
+    """The board row's answer, also saying `text` (what the customer owes) in the page's
+    messages."""
+    context = {"announce": text, "announce_level": "warning"}
+    said = render_to_string("bookings/includes/arrival.html#announce", context)
 
-        def add(rendered):
-            rendered.content = rendered.content + said.encode()
+    def add(rendered):
+        rendered.content = rendered.content + said.encode()
 
-        response.add_post_render_callback(add)
+    response.add_post_render_callback(add)
     return response
 
 
@@ -124,7 +124,11 @@ def _checkin_answer(
     if _from_arrival_slot(request, booking_id):
         return _slot_response(request, booking_id, error=error, row=row, owes=owes)
     if wants_fragment(request):
-        return _told(board_row_response(request, booking_id, error, row=row), owes)
+        response = board_row_response(request, booking_id, error, row=row)
+        if not owes:
+            return response
+        who = row.booking.customer.full_name if row and row.booking.customer else ""
+        return _told(response, f"{who or 'The customer'} checked in. {owes}")
     if error:
         messages.error(request, error)
     else:

@@ -42,6 +42,16 @@ from frontoffice.reference import reference_data
 from upstream import writes
 from upstream.failures import Missing
 
+#: The picks the page's address carries (the rest is the booking's own).
+KEYS = ("date", "agent")
+
+
+def _page_url(booking_id: int, picks: Picks) -> str:
+    query = {k: v for k, v in picks.query().items() if k in KEYS}
+    return reverse("bookings:reschedule", args=[booking_id]) + (
+        "?" + urlencode(query) if query else ""
+    )
+
 
 def _current_slot(booking) -> tuple:
     start = booking_start_local(booking)
@@ -79,14 +89,10 @@ def booking_reschedule(request: HtmxHttpRequest, booking_id: int) -> HttpRespons
         times = extra.pop("times", None)
         if times is None:
             times = free_times_of(picks, reference, refused=bool(refusal), keep=keep)
-        page_url = reverse("bookings:reschedule", args=[booking.id])
-        query = {k: v for k, v in picks.query().items() if k in ("date", "agent")}
-        page_url += ("?" + urlencode(query)) if query else ""
-        if not refusal and "next_free" not in extra:
-            extra.update(
-                next_free_context(request, picks, reference, page_url, keys=("date", "agent"))
-            )
+        page_url = _page_url(booking.id, picks)
+        found = {} if refusal else next_free_context(request, picks, reference, page_url, keys=KEYS)
         return {
+            **found,
             "booking": booking,
             "picks": picks,
             "form": PicksForm(picks, reference, any_agent=False),

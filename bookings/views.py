@@ -291,6 +291,8 @@ def _status_changed(
     done = f"Booking {booking.booking_code or booking.id} is now {label}."
     if outcome.confirmed_after_failure:
         done += " (LatePoint's answer was lost; reading the booking back shows the change.)"
+    if outcome.message:  # what came with it: a no-show or late-cancellation fee recorded
+        done += f" {outcome.message}"
     if region == "panel":
         return panel_response(request, updated, message=done, changed=True)
     if region == "row":

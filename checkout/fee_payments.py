@@ -178,6 +178,7 @@ def _said(
 
 def _audit(user, customer_id, order_id, move, outcome, charge, after) -> None:
     label = charge.label if charge is not None else f"order {order_id}"
+    label = label[:1].lower() + label[1:]  # "Payment of $25.00 (cash) for no-show fee for ..."
     summary = f"Payment of {format_money(move.amount)} ({move.method}) for {label}"
     if not outcome.done:
         summary += ": outcome unknown" if outcome.unknown else ": not made"

@@ -6,5 +6,5 @@ from checkout import fee_views
 
 app_name = "fees"
 urlpatterns = [
-    path("<int:order_id>/pay/", fee_views.fee_payment, name="pay"),
+    path("<int:customer_id>/fees/<int:order_id>/pay/", fee_views.fee_payment, name="pay"),
 ]

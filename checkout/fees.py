@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from audit.models import AuditEntry
 from audit.services import audit_outcome
 from checkout.models import Fee
 from frontoffice.formatting import format_money
@@ -33,7 +34,7 @@ from upstream import writes
 from upstream.gateway import api
 
 #: The audit trail's action for a fee recorded (or tried) in LatePoint.
-FEE_ACTION = "fee.record"
+FEE_ACTION = AuditEntry.Action.FEE_RECORD
 
 FEE_WORDS = writes.Words(
     what="fee",
@@ -119,6 +120,7 @@ def fee_for_status_change(
         kind=kind,
         defaults={
             "customer_id": customer_id,
+            "customer_name": booking.customer.full_name[:255],
             "booking_code": booking.booking_code or "",
             "booking_start": booking.start,
             "amount": amount,
@@ -271,12 +273,15 @@ def fees_brought_up_to_date(
     """The customer's fees, by their order's code, after what LatePoint's orders say: found,
     paid (`paid`: net paid by order id), or cancelled there. Only rows that changed are saved."""
     by_code = {order.confirmation_code: order for order in orders if order.confirmation_code}
+    # A fee still "being recorded" after any page could still be sending it was left so by a
+    # worker that stopped: LatePoint's orders say what became of it.
+    settled = timezone.now() - timedelta(seconds=float(settings.LATEPOINT_DEADLINE) + 10)
     fees = {}
     for fee in Fee.objects.filter(customer_id=customer_id):
         fees[fee.reference] = fee
         order = by_code.get(fee.reference)
-        if order is None or fee.state == Fee.State.SENDING:
-            continue
+        if order is None or (fee.state == Fee.State.SENDING and fee.updated_at > settled):
+            continue  # not in LatePoint's orders, or still being sent
         before = (fee.state, fee.order_id, fee.paid)
         fee.order_id = order.id
         fee.paid = paid.get(order.id, Decimal("0.00"))

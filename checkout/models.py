@@ -31,6 +31,7 @@ class Fee(models.Model):
     booking_id = models.BigIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     customer_id = models.BigIntegerField(db_index=True)
+    customer_name = models.CharField(max_length=255, blank=True)
     booking_code = models.CharField(max_length=64, blank=True)
     booking_start = models.DateTimeField(null=True, blank=True)
     amount = models.DecimalField(max_digits=10, decimal_places=2)

@@ -23,7 +23,7 @@ METHOD_OF = {"cash": "cash", "credit_card": "card", "card": "card"}
 
 
 def method_label(payment_method: str) -> str:
-    """"credit_card" -> "Card", "cash" -> "Cash", anything else -> "Other" (its name kept)."""
+    """ "credit_card" -> "Card", "cash" -> "Cash", anything else -> "Other" (its name kept)."""
     desk = METHOD_OF.get((payment_method or "").strip().lower())
     if desk is not None:
         return desk.capitalize()
@@ -60,7 +60,7 @@ class Balance:
 
     @property
     def state(self) -> str:
-        """"paid", "partially_paid", "not_paid", "refunded" or "partially_refunded"."""
+        """ "paid", "partially_paid", "not_paid", "refunded" or "partially_refunded"."""
         if self.refunded > 0:
             return "refunded" if self.net_paid <= 0 else "partially_refunded"
         if self.paid <= 0:

@@ -58,7 +58,7 @@ class PaymentRow:
 
     @property
     def status_note(self) -> str:
-        """"" for a payment that went through; else what became of it."""
+        """ "" for a payment that went through; else what became of it."""
         if self.payment.succeeded:
             return ""
         status = self.payment.status
@@ -103,9 +103,7 @@ def _bookings_by_order(customer_id: int, wanted: set[int]) -> tuple[dict[int, Bo
     return found, not page.has_next
 
 
-def _order_payments(
-    order: Order, known: dict[int, list[Payment]], complete: bool
-) -> list[Payment]:
+def _order_payments(order: Order, known: dict[int, list[Payment]], complete: bool) -> list[Payment]:
     """An order's payments: from the customer's list, or (a partly paid order whose payments
     are past the list's one page) its own transactions."""
     if order.id in known or complete or order.payment_status == "not_paid":

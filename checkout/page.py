@@ -71,6 +71,12 @@ def money_context(
         focus = next((n for n in ("amount", "method", "tip", "note") if n in pay_form.errors), "")
     if not focus and (request.GET.get("pay") == "1" or pay_error):
         focus = "amount"
+    refund_focus = ""
+    if refund_form is not None and refund_form.is_bound:
+        fields = ("amount", "method", "reason")
+        refund_focus = next((n for n in fields if n in refund_form.errors), "")
+    if not refund_focus and (request.GET.get("refund") == "1" or refund_error):
+        refund_focus = "amount"
     return {
         "money": money,
         "methods": METHOD_CHOICES,
@@ -86,6 +92,7 @@ def money_context(
         "refund_token": refund_token,
         "refund_error": refund_error,
         "refund_unknown": unknown and bool(refund_error),
-        "refund_open": bool(refund_error) or bool(refund_form is not None and refund_form.errors),
+        "refund_open": bool(refund_focus) or bool(refund_error),
+        "refund_focus": refund_focus,
         "error_title": error_title,
     }

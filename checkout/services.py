@@ -26,8 +26,8 @@ from upstream.failures import describe
 from upstream.gateway import api
 
 #: The audit trail's actions for money taken and given back at the desk.
-PAYMENT_ACTION = "payment.take"
-REFUND_ACTION = "payment.refund"
+PAYMENT_ACTION = AuditEntry.Action.PAYMENT_TAKE
+REFUND_ACTION = AuditEntry.Action.PAYMENT_REFUND
 MONEY_ACTIONS = (PAYMENT_ACTION, REFUND_ACTION)
 
 #: Booking statuses the desk takes payment for (a cancelled booking or a no-show owes nothing

@@ -1,4 +1,10 @@
 """The day's takings (`/takings/`)."""
 
+from django.urls import path
+
+from checkout import takings_views
+
 app_name = "takings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", takings_views.day, name="day"),
+]

@@ -160,6 +160,10 @@ def _complete_and_pay(request, token, booking: Booking, form, again, after_unkno
         if completion.conflict:
             said = f"This booking is now {status_label(now.status).lower()} in LatePoint"
             completion.message = f"{said}, so it was not completed. Nothing was taken."
+        elif completion.unknown:
+            completion.message = (
+                f"Whether it was completed is not known: {completion.message} No payment was taken."
+            )
         else:
             completion.message = f"Not completed: {completion.message} No payment was taken."
         writes.settle(request, token, completion)
@@ -195,7 +199,7 @@ def booking_refund(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     if not is_manager(request.user):
         raise PermissionDenied("Only a manager can give refunds.")
     if request.method == "GET":
-        return HttpResponseRedirect(_detail_url(booking_id) + "#refund")
+        return HttpResponseRedirect(_detail_url(booking_id) + "?refund=1#refund-amount")
     booking = _booking(booking_id)
     money = booking_money(booking)
     refundable = money.before(request.POST.get("submit_token", "")).refundable

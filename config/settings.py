@@ -109,6 +109,10 @@ FRONTOFFICE_NO_SHOW_FEE = setting("FRONTOFFICE_NO_SHOW_FEE", fee, None)
 FRONTOFFICE_LATE_CANCEL_FEE = setting("FRONTOFFICE_LATE_CANCEL_FEE", fee, None)
 FRONTOFFICE_LATE_CANCEL_HOURS = setting("FRONTOFFICE_LATE_CANCEL_HOURS", hours, 24)
 
+# The cash float left in the drawer at the start of each day: the day's takings count it in the
+# cash expected in the drawer (none unless set).
+FRONTOFFICE_CASH_FLOAT = setting("FRONTOFFICE_CASH_FLOAT", fee, None)
+
 # Custom fields only managers may see (keys as LatePoint names them).
 SENSITIVE_CUSTOM_FIELDS = setting(
     "FRONTOFFICE_SENSITIVE_FIELDS",

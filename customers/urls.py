@@ -11,6 +11,6 @@ urlpatterns = [
     path("<int:customer_id>/", profile_views.customer_detail, name="detail"),
     path("<int:customer_id>/bookings/", profile_views.customer_bookings, name="bookings"),
     path("<int:customer_id>/money/", profile_views.customer_money, name="money"),
-    path("<int:customer_id>/fees/", include("checkout.fee_urls")),
+    path("", include("checkout.fee_urls")),
     path("<int:customer_id>/edit/", edit_views.customer_edit, name="edit"),
 ]

@@ -52,6 +52,7 @@ logger = logging.getLogger("frontoffice")
 KIND_PATHS = {
     "customers": "customers.export.KIND",
     "bookings": "bookings.export.KIND",
+    "takings": "checkout.takings_export.KIND",
 }
 
 #: Rows per upstream call (the API's maximum page size).

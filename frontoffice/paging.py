@@ -20,6 +20,9 @@ T = TypeVar("T")
 MAX_WORKERS = 4
 #: Rows per page when fetching everything.
 BULK_PER_PAGE = 100
+#: Rows per page of `GET /payments`, which states no maximum (latepoint-api.md §1.5): a day of
+#: 600 payments is two pages (a LatePoint that caps pages lower answers with more pages).
+PAYMENTS_PER_PAGE = 500
 #: Never fetch more pages than this in one sweep (100,000 rows at 100 per page).
 MAX_PAGES = 1000
 

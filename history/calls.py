@@ -18,7 +18,7 @@ from typing import TypeVar
 from django.conf import settings
 
 from latepoint.errors import BudgetExhausted
-from latepoint.models import Booking, Page
+from latepoint.models import Booking, Page, Payment
 from upstream import budget
 from upstream.gateway import walk
 
@@ -81,6 +81,11 @@ def list_bookings(**arguments) -> Page[Booking]:
     (kept in the cache too, the pages of a first copy would be some 260 MB at 10,000
     customers)."""
     return call(lambda: sync_walk().list_bookings(**arguments))
+
+
+def list_payments(**arguments) -> Page[Payment]:
+    """One `GET /payments` (see `call`), past the read cache: what it reads is in the copy."""
+    return call(lambda: sync_walk().list_payments(**arguments))
 
 
 def sync_walk():

@@ -1,9 +1,10 @@
 """A local, read-only copy of LatePoint's bookings, for stats and exports (never for a desk).
 
-`BookingRecord` holds the fields the stats need; `SyncSegment` says which days have been read
-from LatePoint and when; `SyncState` holds what the sync learnt about the whole history, the
-agents, services and locations lists, and how far the copy of customers' creation days
-(`CustomerRecord`, for the stats' new-customer counts) has got.
+`BookingRecord` holds the fields the stats need; `PaymentRecord` the payments and refunds
+(collected revenue); `SyncSegment` says which days have been read from LatePoint and when;
+`SyncState` holds what the sync learnt about the whole history, the agents, services and
+locations lists, and how far the copy of customers' creation days (`CustomerRecord`, for the
+stats' new-customer counts) has got.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class BookingRecord(models.Model):
     location_id = models.BigIntegerField(null=True)
     customer_id = models.BigIntegerField(null=True)
     customer_name = models.CharField(max_length=255, blank=True)
+    # The booking's order in LatePoint: a payment names its order, not its booking.
+    order_id = models.BigIntegerField(null=True, db_index=True)
     service_name = models.CharField(max_length=255, blank=True)
     # Cents, so that sums are exact on every database (SQLite has no decimal type).
     price_cents = models.BigIntegerField(null=True)
@@ -68,6 +71,9 @@ class SyncSegment(models.Model):
     # A walk under way, so that one stopped by the budget resumes at its next page.
     walk_started_at = models.DateTimeField(null=True)
     next_page = models.IntegerField(default=1)
+    # When the payments dated in the week were last read whole (None: never): the collected
+    # revenue of its days is known from then on.
+    payments_walked_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["-start"]
@@ -125,3 +131,30 @@ class SyncRequest(models.Model):
 
     def __str__(self) -> str:
         return f"asked for {self.start}..{self.end} at {self.requested_at}"
+
+
+class PaymentRecord(models.Model):
+    """One LatePoint payment or refund as last read (the stats' collected revenue)."""
+
+    id = models.BigIntegerField(primary_key=True)  # LatePoint's payment id
+    order_id = models.BigIntegerField(null=True)
+    customer_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=20)  # capture, refund
+    status = models.CharField(max_length=20)  # succeeded, processing, failed
+    payment_method = models.CharField(max_length=40, blank=True)
+    # Cents and never negative (a refund is its kind), as LatePoint gives them.
+    amount_cents = models.BigIntegerField()
+    day = models.DateField(null=True)  # the day it was made, in the site's time zone
+    created_at = models.DateTimeField(null=True)
+    synced_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["day", "status", "kind", "amount_cents", "order_id"],
+                name="history_payment_stats_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.id} of {self.amount_cents} cents ({self.status}, {self.day})"

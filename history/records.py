@@ -1,4 +1,5 @@
-"""LatePoint's bookings and customers in the local copy's shape, and their writes into it.
+"""LatePoint's bookings, payments and customers in the local copy's shape, and their writes
+into it.
 
 `record_fields` is the one mapping from a booking as the client parsed it to the copy's
 columns: the sync stores it, and the stats compute their live figures over the same records
@@ -14,9 +15,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from history.models import BookingRecord, CustomerRecord
+from history.models import BookingRecord, CustomerRecord, PaymentRecord
 from history.services import history_changed
-from latepoint.models import Booking, Customer
+from latepoint.models import Booking, Customer, Payment
 
 
 def _cents(price: Decimal | None) -> int | None:
@@ -44,6 +45,7 @@ def record_fields(booking: Booking, *, zone: tzinfo | None = None) -> dict:
         "location_id": booking.location.id if booking.location is not None else None,
         "customer_id": customer.id if customer is not None else None,
         "customer_name": name[:255],
+        "order_id": booking.order.id if booking.order is not None else None,
         "service_name": (service.name if service is not None else "")[:255],
         "price_cents": _cents(booking.price),
         "payment_status": (booking.payment_status or "")[:32],
@@ -62,6 +64,7 @@ _UPDATE_FIELDS = [
     "location_id",
     "customer_id",
     "customer_name",
+    "order_id",
     "service_name",
     "price_cents",
     "payment_status",
@@ -85,6 +88,8 @@ def booking_record(booking: Booking) -> None:
         BookingRecord.objects.filter(id=booking_id).update(**fields, synced_at=now, written_at=now)
         history_changed()
         return
+    if fields["order_id"] is None:
+        del fields["order_id"]  # an answer without the order: keep the one the copy holds
     BookingRecord.objects.update_or_create(
         id=booking_id, defaults={**fields, "synced_at": now, "written_at": now}
     )
@@ -136,3 +141,42 @@ def store_customers(customers: Iterable[Customer], *, read_at: datetime) -> None
             unique_fields=["id"],
             update_fields=["created_on", "synced_at"],
         )
+
+
+def store_payments(payments: Iterable[Payment], *, read_at: datetime) -> int:
+    """Write one page of payments read at `read_at` (amounts in cents, the day each was made
+    in the site's time zone)."""
+    zone = timezone.get_current_timezone()
+    records = [
+        PaymentRecord(
+            id=int(p.id),
+            order_id=p.order_id,
+            customer_id=p.customer_id,
+            kind=(p.kind or "capture")[:20],
+            status=(p.status or "")[:20],
+            payment_method=(p.payment_method or "")[:40],
+            amount_cents=_cents(p.amount) or 0,
+            day=p.created_at.astimezone(zone).date() if p.created_at else None,
+            created_at=p.created_at,
+            synced_at=read_at,
+        )
+        for p in payments
+    ]
+    if records:
+        PaymentRecord.objects.bulk_create(
+            records,
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=[
+                "order_id",
+                "customer_id",
+                "kind",
+                "status",
+                "payment_method",
+                "amount_cents",
+                "day",
+                "created_at",
+                "synced_at",
+            ],
+        )
+    return len(records)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from history.models import SyncRequest, SyncSegment, SyncState
@@ -68,19 +68,24 @@ def overdue(read_at: datetime | None, interval: int, *, now: datetime) -> float:
 def requested_segment(
     *, within: tuple[date, date] | None = None, done: Iterable[int] = ()
 ) -> SyncSegment | None:
-    """A week never read of the days a manager asked for (`SyncRequest`): of the latest
-    request first, its newest week first (so its figures fill in from the period's end back).
+    """A week never read (or its payments never read) of the days a manager asked for
+    (`SyncRequest`): of the latest request first, its newest week first (so its figures fill
+    in from the period's end back).
     A request whose weeks are all read is done, and dropped; one older than
     HISTORY_OLDER_SECONDS too (nobody is waiting for it any more)."""
     asked = SyncRequest.objects.order_by("-requested_at", "-end")
     asked.filter(requested_at__lt=timezone.now() - timedelta(seconds=older_seconds())).delete()
     planned = SyncState.objects.filter(bounds_checked_at__isnull=False).exists()
+    # Never read, or its payments never read (a week read before payments were copied).
+    unread = Q(walked_at__isnull=True) | Q(
+        payments_walked_at__isnull=True, start__lte=timezone.localdate()
+    )
     for request in asked:
-        unread = {"walked_at__isnull": True, "end__gte": request.start, "start__lte": request.end}
-        found = _segments(within, done).filter(**unread).order_by("-start").first()
+        theirs = Q(end__gte=request.start, start__lte=request.end) & unread
+        found = _segments(within, done).filter(theirs).order_by("-start").first()
         if found is not None:
             return found
-        if planned and not SyncSegment.objects.filter(**unread).exists():
+        if planned and not SyncSegment.objects.filter(theirs).exists():
             request.delete()  # every week of it read (or outside LatePoint's bookings)
     return None
 

@@ -88,32 +88,66 @@ class Coverage:
 def history_coverage(*, start: date, end: date) -> Coverage:
     """The days start..end the local copy holds. Days before the first booking LatePoint has,
     or after its last, hold nothing and count as covered once those bounds were read."""
-    days = (end - start).days + 1
     state = SyncState.objects.order_by("pk").first()
-    if days <= 0 or state is None or state.bounds_checked_at is None:
+    if (end - start).days < 0 or state is None or state.bounds_checked_at is None:
+        return _covered(start, end, [])
+    spans = _bounds_spans(state, start, end, after_latest=True)
+    spans += [
+        (segment.start, segment.end, segment.walked_at)
+        for segment in SyncSegment.objects.filter(
+            walked_at__isnull=False, end__gte=start, start__lte=end
+        )
+    ]
+    return _covered(start, end, spans)
+
+
+def payments_coverage(*, start: date, end: date) -> Coverage:
+    """The days start..end whose payments and refunds the copy holds: the weeks whose payments
+    were read whole; the days after today (no payment is dated later); and, as for bookings,
+    the days before the first booking LatePoint has (a payment is made for a booking or a fee
+    on one, so none is dated that early) once that bound was read."""
+    state = SyncState.objects.order_by("pk").first()
+    if (end - start).days < 0 or state is None or state.bounds_checked_at is None:
+        return _covered(start, end, [])
+    today = timezone.localdate()
+    spans = _bounds_spans(state, start, end, after_latest=False)
+    spans.append((today + timedelta(days=1), end, timezone.now()))
+    spans += [
+        (segment.start, segment.end, segment.payments_walked_at)
+        for segment in SyncSegment.objects.filter(
+            payments_walked_at__isnull=False, end__gte=start, start__lte=end
+        )
+    ]
+    return _covered(start, end, spans)
+
+
+def _bounds_spans(
+    state: SyncState, start: date, end: date, *, after_latest: bool
+) -> list[tuple[date, date, datetime]]:
+    """The days that hold nothing by LatePoint's first and last booking days (as read)."""
+    at = state.bounds_checked_at
+    if state.earliest is None:  # LatePoint has no booking at all
+        return [(start, end, at)]
+    spans = [(start, state.earliest - timedelta(days=1), at)]
+    if after_latest and state.latest is not None:
+        spans.append((state.latest + timedelta(days=1), end, at))
+    return spans
+
+
+def _covered(start: date, end: date, spans: list[tuple[date, date, datetime]]) -> Coverage:
+    """The coverage of start..end by spans of days (first, last, read at)."""
+    days = (end - start).days + 1
+    if days <= 0 or not spans:
         return Coverage(start, end, max(days, 0), 0, None)
     covered: set[date] = set()
     oldest: datetime | None = None
-
-    def cover(first: date, last: date, at: datetime) -> None:
-        nonlocal oldest
+    for first, last, at in spans:
         first, last = max(first, start), min(last, end)
         if first > last:
-            return
+            continue
         for n in range((last - first).days + 1):
             covered.add(first + timedelta(days=n))
         oldest = at if oldest is None or at < oldest else oldest
-
-    if state.earliest is None:  # LatePoint has no booking at all
-        cover(start, end, state.bounds_checked_at)
-    else:
-        cover(start, state.earliest - timedelta(days=1), state.bounds_checked_at)
-        if state.latest is not None:
-            cover(state.latest + timedelta(days=1), end, state.bounds_checked_at)
-        for segment in SyncSegment.objects.filter(
-            walked_at__isnull=False, end__gte=start, start__lte=end
-        ):
-            cover(segment.start, segment.end, segment.walked_at)
     return Coverage(start, end, days, len(covered), oldest, _runs(covered))
 
 

@@ -16,6 +16,8 @@ LatePoint's `GET /bookings` cannot say what changed since a moment, so the sync 
   (`history.schedule`)
 - A pass lasts a minute at most; one whose time ran out with more to read is followed at once
   by the next (`history.tasks`), so a first copy on a quiet key reads at the idle budget's pace.
+- A past or current week's walk also reads the payments and refunds made in it
+  (`PaymentRecord`, for the stats' collected revenue; `history.walks.walk_payments`).
 - A week is read page by page (100 a page, by id) and each page is written at once; a walk
   stopped by the budget resumes at its next page. When a week has been read whole, a booking
   still dated in it but not seen in this walk (deleted, or moved to a day not read yet) is

@@ -13,6 +13,8 @@ the sandbox's database):
 - A booking belongs to the day it starts, in the site's time zone (`start_date`).
 - Revenue: the sum of the prices of COMPLETED bookings. Average booking value: revenue divided
   by the number of completed bookings.
+- Collected revenue: succeeded payments less succeeded refunds made during the period, from the
+  history's copy of LatePoint's payments (`stats.collected`; None while it does not hold them).
 - No-show rate: no-shows ÷ bookings that were due (completed + no-show).
 - Cancellation rate: cancellations ÷ all bookings of the period.
 - New customers: customers whose account was created during the period (counted apart:
@@ -240,6 +242,12 @@ class KeyFigure:
 KEY_FIGURES = (
     KeyFigure("bookings", "Bookings", "count", attribute="total"),
     KeyFigure("revenue", "Revenue", "money", "Prices of completed bookings."),
+    KeyFigure(
+        "collected",
+        "Collected revenue",
+        "money",
+        "Payments taken less refunds, on the day each was made.",
+    ),
     KeyFigure("average_value", "Average booking value", "money", "Revenue ÷ completed bookings."),
     KeyFigure(
         "no_show_rate",

@@ -45,6 +45,8 @@ class PeriodFigures:
     new_customers: int | None  # None: not known yet (the customers are still being copied)
     customers: int  # distinct customers with a booking in the period
     returning: Rate | None  # None: it needs the period before, which is not read
+    #: Payments less refunds made in the period (stats.collected); None: not held yet.
+    collected: Decimal | None = None
 
     @property
     def average_value(self) -> Decimal | None:

@@ -40,6 +40,7 @@ from frontoffice.reference import ReferenceData
 from history.progress import CopyProgress, copy_progress, request_days
 from history.services import Coverage, history_coverage, history_version, whole_history_covered
 from latepoint.models import Agent, CustomerStats, Location, Service
+from stats.collected import collected_coverage, collected_revenue
 from stats.comparison import Comparison
 from stats.figures import booking_figures, comparisons, status_comparisons
 from stats.forms import Period, StatsQuery
@@ -78,6 +79,8 @@ class Dashboard:
     history: Coverage | None = None  # how much of both periods the history holds, how fresh
     part: Period | None = None  # the days the figures are of, when partial (None: no day held)
     progress: CopyProgress | None = None  # when the rest is expected, when partial
+    #: How much of both periods' payments the copy holds (collected revenue).
+    payments: Coverage | None = None
 
     @property
     def partial(self) -> bool:
@@ -101,8 +104,14 @@ def dashboard_get(
     new_current, new_previous = new_customers_counts([period, period.previous()])
     figures = dataclasses.replace(
         figures,
-        current=dataclasses.replace(figures.current, new_customers=new_current),
-        previous=dataclasses.replace(figures.previous, new_customers=new_previous),
+        current=dataclasses.replace(
+            figures.current, new_customers=new_current, collected=_collected(query, period)
+        ),
+        previous=dataclasses.replace(
+            figures.previous,
+            new_customers=new_previous,
+            collected=_collected(query, period.previous()),
+        ),
     )
     return _assemble(
         query=query,
@@ -134,7 +143,10 @@ def _partial_dashboard(
     figures = _history_figures(query, period=part, compare=False)
     (new,) = new_customers_counts([part], calls=False)
     figures = dataclasses.replace(
-        figures, current=dataclasses.replace(figures.current, new_customers=new)
+        figures,
+        current=dataclasses.replace(
+            figures.current, new_customers=new, collected=_collected(query, part)
+        ),
     )
     return _assemble(
         query=query,
@@ -159,6 +171,7 @@ def _assemble(
     """The dashboard from its figures (None: no day of the period held yet): the comparisons,
     the risk checks of the top candidates (not while partial: they would cost calls) and the
     filters' names."""
+    parts["payments"] = _payments_held(query.period)
 
     def pick(items, wanted):
         return next((item for item in items if item.id == wanted), None) if wanted else None
@@ -212,7 +225,7 @@ def _history_figures(query: StatsQuery, *, period: Period, compare: bool) -> Boo
         "location_id": query.location_id,
     }
     raw = repr((history_version(), period, compare, *filters.values()))
-    key = "stats:history:v3:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    key = "stats:history:v4:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
     figures = cache.get(key)
     if figures is not None:
         return figures
@@ -224,6 +237,25 @@ def _history_figures(query: StatsQuery, *, period: Period, compare: bool) -> Boo
     )
     cache.set(key, figures, HISTORY_FIGURES_TTL)
     return figures
+
+
+def _collected(query: StatsQuery, period: Period):
+    """The period's collected revenue with the query's filters (None: not held yet)."""
+    return collected_revenue(
+        period=period,
+        agent_id=query.agent_id,
+        service_id=query.service_id,
+        location_id=query.location_id,
+    )
+
+
+def _payments_held(period: Period) -> Coverage:
+    """How much of both periods' payments the copy holds; the sync is asked to read the rest
+    first (a manager is looking at them)."""
+    coverage = collected_coverage(Period(period.previous().start, period.end))
+    if not coverage.complete:
+        request_days(start=coverage.start, end=coverage.end)
+    return coverage
 
 
 def _history_lifetime() -> Lifetime:

@@ -47,9 +47,12 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "customers:export": ("q", "status", "guest", "has_bookings", "created_after", "email"),
     "customers:new": (),
     "customers:validate-field": (),  # POST only: a GET is refused with 405
-    "customers:detail": ("tab", "limit"),
+    "customers:detail": ("tab", "limit", "money"),
     "customers:bookings": ("tab", "limit"),
+    "customers:money": ("money",),  # the profile's money panel (HTMX; else a redirect)
+    "customers:fees:pay": (),  # a fee's Take payment page
     "customers:edit": (),
+    "takings:day": ("date",),  # the day's takings
     "bookings:list": (
         "date_from",
         "date_to",
@@ -66,7 +69,9 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     ),
     # Dates are fuzzed on the list (the same form): here they would export every booking.
     "bookings:export": ("status", "search", "sort", "order"),
-    "bookings:detail": ("next", "day"),
+    "bookings:detail": ("next", "day", "pay", "refund"),
+    "bookings:payments": (),  # POST: take a payment; a GET leads to the booking page's form
+    "bookings:refunds": (),  # POST (managers): a refund
     "bookings:status": ("to_status", "seen_status", "reason", "confirmed"),
     "bookings:check-in": ("next",),  # POST only
     "bookings:check-in-undo": ("next",),  # POST only
@@ -219,7 +224,7 @@ def seeded(live_sandbox, manager) -> dict[str, object]:
     finished export of the manager's."""
     with live_sandbox.db() as conn:
         row = conn.execute(
-            "SELECT id, customer_id FROM sandbox_booking ORDER BY id LIMIT 1"
+            "SELECT id, customer_id, order_id FROM sandbox_booking ORDER BY id LIMIT 1"
         ).fetchone()
     export = ExportJob.objects.create(
         user=manager,
@@ -230,6 +235,7 @@ def seeded(live_sandbox, manager) -> dict[str, object]:
     return {
         "booking_id": row["id"],
         "customer_id": row["customer_id"],
+        "order_id": row["order_id"],
         "field_name": "email",
         "pk": export.pk,
     }

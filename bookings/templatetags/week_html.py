@@ -26,8 +26,8 @@ def _booking_li(item, words: _Words) -> str:
     return (
         f'<li class="week-item week-booking cal-{slug}"><a href="{words.detail(b.id)}" '
         f'title="{when} {_name(b, "(no name)")}, {service}: {label}">'
-        f'<span class="week-line"><strong>{when}</strong> '
-        f'<span class="week-name">{_name(b, "(no name)")}</span></span>'
+        f'<span class="week-line">{when}</span>'
+        f'<span class="week-line week-name">{_name(b, "(no name)")}</span>'
         f'<span class="week-line week-service">{service} '
         f'<span class="chip chip-{slug}">{label}</span></span></a></li>'
     )
@@ -110,6 +110,7 @@ def every_agent_week_rows(context: template.Context, week) -> SafeString:
         agent_href = f"{day_url}?view=week&amp;agent={row.agent.id}&amp;date={week.monday}"
         out.append(
             f'<tr><th scope="row" class="week-agent"><a href="{agent_href}">{name}</a> '
-            f'<span class="week-count">{row.count}</span></th>{"".join(cells)}</tr>'
+            f'<span class="week-count">{row.count} booking{"" if row.count == 1 else "s"}</span>'
+            f"</th>{''.join(cells)}</tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped

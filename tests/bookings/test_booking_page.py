@@ -60,10 +60,12 @@ def test_one_primary_button_the_action_the_booking_waits_for(live_sandbox, recep
     assert primary_buttons(html) == ["Check in"]
     assert re.search(r'<button type="submit" class="">Complete</button>', html)
 
-    # Once checked in, completing the booking is what it waits for.
+    # Once checked in, completing the booking is what it waits for (and taking its payment in
+    # the same step, when some is due: the status action Complete then steps back).
     reception_client.post(f"/bookings/{booking_id}/check-in/", {"next": ""})
     html = reception_client.get(f"/bookings/{booking_id}/").content.decode()
-    assert primary_buttons(html) == ["Complete"]
+    due = 'id="take-payment-form"' in html
+    assert primary_buttons(html) == ["Complete and take payment" if due else "Complete"]
 
     # On another day there is no check-in: the status change is the main action.
     other_day, _ = booking_with_e164_phone(live_sandbox, "approved", "future")

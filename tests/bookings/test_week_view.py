@@ -48,7 +48,7 @@ def test_an_agents_week_shows_each_booking_in_its_day_column(live_sandbox, recep
     days = re.findall(r'<h2 class="week-day-head" id="week-day-([\d-]+)">', html)
     assert days == [(monday + timedelta(days=n)).isoformat() for n in range(7)]
     column = html.split(f'id="week-day-{wednesday}"')[1].split("</section>")[0]
-    assert re.search(r"<strong>10:00\u2013\d\d:\d\d</strong>", column)
+    assert re.search(r'<span class="week-line">10:00\u2013\d\d:\d\d</span>', column)
     assert "Bea Booker" in column
     assert "1 booking</span>" in column
     free = escape(f"/bookings/new/?agent=1&date={wednesday}&time=08:00")

@@ -83,8 +83,10 @@ def posts_to_payments(sandbox, since: float) -> list:
 
 
 def form_token(html: str, form_id: str = "take-payment-form") -> str:
-    """The one-time token of a form on the page."""
-    start = html.index(f'id="{form_id}"') if f'id="{form_id}"' in html else html.index(form_id)
+    """The one-time token of a form on the page: the first after the element with that id
+    (or, with no such id, after the first mention of `form_id`)."""
+    marker = f'id="{form_id}"'
+    start = html.index(marker) if marker in html else html.index(form_id)
     return re.search(r'name="submit_token" value="([^"]+)"', html[start:]).group(1)
 
 

@@ -9,6 +9,7 @@ import re
 import time
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -19,7 +20,9 @@ from bookings.services.status import booking_change_status
 from checkout.fees import FEE_ACTION, owing_note
 from checkout.models import Fee
 from checkout.services import PAYMENT_ACTION
+from tests.booking_slots import delete_bookings
 from tests.checkout.conftest import form_token, order_payments
+from tests.checkout.fee_bookings import customer_id_of, later_booking, spare_open_today
 from tests.conftest import _taken, sandbox_status
 from upstream import budget
 
@@ -89,23 +92,12 @@ def no_show_fee(settings):
 
 @pytest.fixture
 def pair(live_sandbox):
-    """(a future booking to mark no-show, an open booking of today of the same customer)."""
-    today = timezone.localdate().isoformat()
-    with live_sandbox.db() as conn:
-        rows = conn.execute(
-            "SELECT a.id AS later, b.id AS today FROM sandbox_booking a "
-            "JOIN sandbox_booking b ON b.customer_id = a.customer_id AND b.id != a.id "
-            "JOIN sandbox_customer c ON c.id = a.customer_id "
-            "WHERE a.status = 'approved' AND a.start_date > ? AND b.start_date = ? "
-            "AND b.status IN ('approved', 'pending') AND c.status != 'blocked' "
-            "ORDER BY a.id DESC LIMIT 400",
-            (today, today),
-        ).fetchall()
-    for row in rows:
-        if row["later"] not in _taken and row["today"] not in _taken:
-            _taken.update({row["later"], row["today"]})
-            return row["later"], row["today"]
-    raise AssertionError("the sandbox has no customer with a booking today and a later one")
+    """(a later booking to mark no-show, an open booking of today of the same customer): the
+    first made for the test on a day of its own, deleted afterwards (its fee order stays)."""
+    today_id = spare_open_today(live_sandbox)
+    later = later_booking(live_sandbox, customer_id_of(live_sandbox, today_id))
+    yield later, today_id
+    delete_bookings(live_sandbox, [later])
 
 
 def test_a_no_show_records_one_fee_order_even_when_the_form_is_sent_twice(
@@ -116,10 +108,13 @@ def test_a_no_show_records_one_fee_order_even_when_the_form_is_sent_twice(
     started = time.time()
 
     first = _change(reception_client, booking_id, "no_show", seen_status="approved")
+    shown = reception_client.get(first["Location"]).content.decode()
     second = _change(reception_client, booking_id, "no_show", seen_status="approved")
 
     assert first.status_code == 302
     assert second.status_code == 409  # already a no-show: nothing sent again
+    # The desk is told the fee was recorded, with the status change.
+    assert "is now no-show. No-show fee of $25.00 recorded in LatePoint" in unescape(shown)
     assert sandbox_status(live_sandbox, booking_id) == "no_show"
     orders = fee_orders(live_sandbox, booking["customer_id"], f"NSF-{booking_id}")
     assert len(orders) == 1
@@ -410,3 +405,22 @@ def test_a_no_show_of_unknown_outcome_charges_no_fee(
     assert outcome.unknown
     assert posts_to_orders(live_sandbox, started) == []
     assert not Fee.objects.filter(booking_id=booking_id).exists()
+
+
+def test_a_check_in_on_the_board_says_who_owes_what_beside_the_row(
+    live_sandbox, reception_client, pair, no_show_fee
+):
+    later, today_id = pair
+    assert _change(reception_client, later, "no_show").status_code == 302
+
+    row = reception_client.post(
+        f"/bookings/{today_id}/check-in/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"today-row-{today_id}",
+    )
+
+    assert row.status_code == 200
+    page = row.content.decode()
+    assert page.lstrip().startswith("<tr")  # the row first, then the message out of band
+    assert '<div id="messages" hx-swap-oob="innerHTML">' in page
+    assert re.search(r"checked in\. Owes \$25\.00 \(no-show fee, \d+ \w+\)\.", _text(row))

@@ -50,11 +50,11 @@ def paid_visit(live_sandbox, desk, unpaid_visit):
 
 
 def _refund_form(client, visit, **values) -> dict:
-    page = client.get(f"/bookings/{visit.id}/")
+    page = client.get(f"/bookings/{visit.id}/?refund=1")
     content = page.content.decode()
-    assert 'id="refund"' in content
+    assert re.search(r'id="refund-amount"[^>]*autofocus', content, re.S)
     form = {"amount": "10.00", "method": "card", "reason": "Treatment cut short"}
-    form["submit_token"] = form_token(content, "refund-form")
+    form["submit_token"] = form_token(content, "refund")
     form.update(values)
     return form
 
@@ -96,6 +96,9 @@ def test_a_managers_refund_is_in_latepoint_and_on_the_booking(live_sandbox, offi
 
 def test_the_refund_form_offers_what_can_be_refunded(office, paid_visit):
     page = office.get(f"/bookings/{paid_visit.id}/").content.decode()
+    assert f'href="/bookings/{paid_visit.id}/?refund=1#refund-amount">Refund' in page
+    assert 'id="refund"' not in page  # opened on demand
+    page = office.get(f"/bookings/{paid_visit.id}/?refund=1").content.decode()
 
     form = page[page.index('id="refund"') :]
     assert f'value="{paid_visit.due:.2f}"' in form
@@ -116,6 +119,7 @@ def test_a_receptionist_cannot_refund(live_sandbox, desk, paid_visit):
     assert response.status_code == 403
     assert posts_to_payments(live_sandbox, started) == []
     assert desk.get(f"/bookings/{paid_visit.id}/refunds/").status_code == 403
+    assert 'id="refund"' not in desk.get(f"/bookings/{paid_visit.id}/?refund=1").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -140,7 +144,8 @@ def test_a_bad_refund_gets_a_field_message_and_nothing_is_sent(
     content = response.content.decode()
     error = re.search(rf'<p class="errorlist" id="refund-{field}-error">([^<]+)</p>', content)
     assert error and message in html.unescape(error.group(1))
-    assert re.search(r'<details class="refund" id="refund" open>', content)
+    assert f'id="refund-{field}"' in content and 'id="refund"' in content  # the form stays open
+    assert re.search(rf'id="refund-{field}"[^>]*autofocus', content, re.S)
     assert posts_to_payments(live_sandbox, started) == []
 
 
@@ -178,8 +183,8 @@ def test_refunding_needs_the_csrf_token(live_sandbox, manager, paid_visit):
 
 
 def test_nothing_paid_nothing_to_refund(live_sandbox, office, unpaid_visit):
-    page = office.get(f"/bookings/{unpaid_visit.id}/").content.decode()
-    assert 'id="refund"' not in page
+    page = office.get(f"/bookings/{unpaid_visit.id}/?refund=1").content.decode()
+    assert 'id="refund"' not in page and "Refund…" not in page
     started = time.time()
 
     response = office.post(

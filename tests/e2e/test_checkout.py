@@ -126,8 +126,10 @@ def test_a_manager_sees_the_refund_form_and_axe_finds_nothing(
     payments = page.get_by_role("region", name="Payments and refunds")
     expect(payments).to_contain_text("in LatePoint")  # not taken through the front office
 
-    payments.get_by_text("Refund…").click()
-    expect(page.get_by_label("Amount to refund")).to_have_value(f"{visit.due:.2f}")
+    payments.get_by_role("link", name="Refund…").click()
+    amount = page.get_by_label("Amount to refund")
+    expect(amount).to_be_focused()
+    expect(amount).to_have_value(f"{visit.due:.2f}")
     expect(page.get_by_role("radio", name="Cash").last).to_be_checked()
     assert_no_axe_violations(page, where="the booking page with the refund form open")
     _shots(page, screenshot, "checkout-refund-form")

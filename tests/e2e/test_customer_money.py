@@ -10,7 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bookings.services.status import booking_change_status
+from tests.booking_slots import delete_bookings
 from tests.checkout.conftest import order_payments
+from tests.checkout.fee_bookings import customer_id_of, later_booking, spare_open_today
 from tests.conftest import _taken
 from tests.e2e.axe import assert_no_axe_violations
 
@@ -135,3 +137,38 @@ def test_a_bad_amount_is_said_beside_the_field_with_what_was_typed_kept(
     expect(page.get_by_role("radio", name="Card")).to_be_checked()
     assert_no_axe_violations(page, where="the fee's form with an error")
     _shots(page, screenshot, "fee-take-payment-error")
+
+
+@pytest.fixture
+def owes_and_arrives_today(live_sandbox, settings, manager):
+    """(a booking of today to check in, its code): its customer was marked no-show on a later
+    booking (made for the test, deleted afterwards) through the front office, with a no-show
+    fee of 25."""
+    settings.FRONTOFFICE_NO_SHOW_FEE = Decimal("25")
+    today_id = spare_open_today(live_sandbox)
+    later = later_booking(live_sandbox, customer_id_of(live_sandbox, today_id))
+    outcome = booking_change_status(user=manager, booking_id=later, to_status="no_show")
+    assert outcome.done, outcome
+    with live_sandbox.db() as conn:
+        code = conn.execute(
+            "SELECT booking_code FROM sandbox_booking WHERE id = ?", (today_id,)
+        ).fetchone()["booking_code"]
+    yield today_id, code
+    delete_bookings(live_sandbox, [later])
+
+
+def test_checking_in_on_the_board_says_what_the_customer_owes(
+    owes_and_arrives_today, as_receptionist: Page, app, screenshot
+):
+    booking_id, code = owes_and_arrives_today
+    page = as_receptionist
+    page.goto(app + "/")
+    row = page.locator(f"#today-row-{booking_id}")
+    expect(row).to_contain_text(code)
+
+    row.get_by_role("button", name="Check in").click()
+
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text(" checked in. Owes $25.00 (no-show fee, ")
+    expect(page.locator(f"#today-row-{booking_id}")).to_contain_text("Checked in")
+    screenshot("today-check-in-owes")

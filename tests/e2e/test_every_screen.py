@@ -37,7 +37,8 @@ SIGNED_OUT = "signed-out"
 @dataclass(frozen=True)
 class Screen:
     name: str
-    path: str  # formatted with the walk's data: {customer}, {booking}, {q}, {today}, {tomorrow}
+    path: str  # formatted with the walk's data: {customer}, {booking}, {q}, {today}, {tomorrow},
+    # {three_days_ago}
     roles: tuple[str, ...] = STAFF
     status: int = 200
     widths: tuple[int, ...] = tuple(SIZES)
@@ -61,6 +62,8 @@ SCREENS = (
     Screen("booking-new-find", "/bookings/new/?q={q}"),
     Screen("booking-reschedule", "/bookings/{booking}/reschedule/"),
     Screen("walk-in", "/bookings/walk-in/?service=1"),
+    Screen("takings", "/takings/"),
+    Screen("takings-day", "/takings/?date={three_days_ago}", roles=("receptionist",)),
     Screen("stats", "/stats/", roles=("manager",)),
     Screen("audit", "/audit/", roles=("manager",)),
     Screen("export", "/exports/{export}/", roles=("manager",)),
@@ -104,6 +107,7 @@ def walk_data(sandbox_session) -> dict:
         "q": quote(row["last_name"]),
         "today": today,
         "tomorrow": (date.fromisoformat(today) + timedelta(days=1)).isoformat(),
+        "three_days_ago": (date.fromisoformat(today) - timedelta(days=3)).isoformat(),
     }
 
 

@@ -46,6 +46,8 @@ EXPECTATIONS: dict[str, str | frozenset[str]] = {
     "customers:validate-field": STAFF,
     "customers:detail": STAFF,
     "customers:bookings": STAFF,
+    "customers:money": STAFF,
+    "customers:fees:pay": STAFF,
     "customers:edit": STAFF,
     # Bookings (cancelling a completed booking is a manager's: checked by the bookings tests)
     "bookings:list": STAFF,
@@ -57,6 +59,10 @@ EXPECTATIONS: dict[str, str | frozenset[str]] = {
     "bookings:new": STAFF,
     "bookings:walk-in": STAFF,
     "bookings:reschedule": STAFF,
+    "bookings:payments": STAFF,
+    "bookings:refunds": MANAGERS,
+    # The day's takings (its CSV export is an export: managers)
+    "takings:day": STAFF,
     # Managers
     "stats:dashboard": MANAGERS,
     "audit:list": MANAGERS,
@@ -174,7 +180,7 @@ def samples(live_sandbox, administrator) -> dict[str, object]:
     """A real value for each URL parameter: seeded ids from the sandbox, local rows."""
     with live_sandbox.db() as conn:
         row = conn.execute(
-            "SELECT id, customer_id FROM sandbox_booking ORDER BY id LIMIT 1"
+            "SELECT id, customer_id, order_id FROM sandbox_booking ORDER BY id LIMIT 1"
         ).fetchone()
     entry = audit_record(
         user=administrator, action=AuditEntry.Action.EXPORT, summary="url walk sample"
@@ -183,6 +189,7 @@ def samples(live_sandbox, administrator) -> dict[str, object]:
     return {
         "booking_id": int(row["id"]),
         "customer_id": int(row["customer_id"]),
+        "order_id": int(row["order_id"]),
         "field_name": "email",
         "app_label": "auth",
         "user_pk": administrator.pk,

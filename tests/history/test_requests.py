@@ -49,7 +49,9 @@ def test_the_latest_request_comes_first_newest_week_first(weeks):
 
 def test_a_request_read_whole_is_dropped_and_one_a_day_old_too(weeks):
     request_days(start=weeks[5].start, end=weeks[5].end)
-    SyncSegment.objects.filter(pk=weeks[5].pk).update(walked_at=timezone.now())
+    SyncSegment.objects.filter(pk=weeks[5].pk).update(
+        walked_at=timezone.now(), payments_walked_at=timezone.now()
+    )
     request_days(start=weeks[1].start, end=weeks[1].end)
     SyncRequest.objects.filter(start=weeks[1].start).update(
         requested_at=timezone.now() - timedelta(days=2)

@@ -152,6 +152,7 @@ def test_every_key_figure_and_status_knows_its_good_direction():
     assert better == {
         "bookings": "up",
         "revenue": "up",
+        "collected": "up",
         "average_value": "up",
         "no_show_rate": "down",
         "cancellation_rate": "down",
