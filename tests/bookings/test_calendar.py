@@ -34,7 +34,8 @@ def day_rows(sandbox, day, where: str = "", params: tuple = ()) -> list:
     """A day's bookings straight from the sandbox's database, with their agent's name."""
     with sandbox.db() as conn:
         return conn.execute(
-            "SELECT b.id, b.status, b.start_time, b.end_time, b.agent_id, b.location_id, a.display_name "
+            "SELECT b.id, b.status, b.start_time, b.end_time, b.agent_id, b.location_id, "
+            "a.display_name "
             "FROM sandbox_booking b JOIN sandbox_agent a ON a.id = b.agent_id "
             "WHERE b.start_date = ?" + where + " ORDER BY b.start_at, b.id",
             (day.isoformat(), *params),

@@ -80,6 +80,8 @@ def test_a_phone_caller_is_booked_from_the_profile_with_the_keyboard(
         chosen = slots.nth(1)
         expect(chosen).to_be_checked()
         value = chosen.get_attribute("value")
+        page.keyboard.press("Tab")  # past the times: the way to the next free days
+        expect(page.get_by_role("link", name="Find the next free days")).to_be_focused()
         page.keyboard.press("Tab")
         expect(page.get_by_label("Notes")).to_be_focused()
         page.keyboard.type("Called to book: prefers mornings")

@@ -62,6 +62,9 @@ def test_a_period_applies_when_chosen_and_dates_show_for_custom_only(as_manager:
     expect(page.get_by_label("From")).to_be_visible()
     expect(page.get_by_label("To", exact=True)).to_be_visible()
     expect(page.locator(".stats-period")).to_contain_text("Custom dates:")
+    # The switch to custom dates has been answered (its answer redraws the date fields).
+    expect(page).to_have_url(re.compile(r"period=custom"), timeout=30_000)
+    expect(page.locator("#stats-dashboard.htmx-request, .htmx-request")).to_have_count(0)
     # A new date applies too: a week up to the To date.
     end = date.fromisoformat(page.get_by_label("To", exact=True).input_value())
     start = (end - timedelta(days=6)).isoformat()
