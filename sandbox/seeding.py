@@ -568,10 +568,11 @@ class Seeder:
             yield self.booking(c, self.today + timedelta(days=1), fixture)
 
     def busy_days(self, customers: list[Customer]) -> Iterator[tuple]:
-        """Make sure today and tomorrow always have a full board."""
+        """Make sure today and tomorrow always have a full board (today a fuller one: at least
+        30 visits, the day most of a desk's work, and of the tests, is about)."""
         rng = self.rng
-        for day in (self.today, self.today + timedelta(days=1)):
-            for _ in range(max(12, self.n // 40)):
+        for day, least in ((self.today, 30), (self.today + timedelta(days=1), 12)):
+            for _ in range(max(least, self.n // 40)):
                 c = rng.choice(customers)
                 if c.status == "blocked" or c.pk in FIXTURES:
                     continue
