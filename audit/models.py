@@ -21,6 +21,9 @@ class AuditEntry(models.Model):
         PAYMENT_TAKE = "payment.take", "Payment taken"
         PAYMENT_REFUND = "payment.refund", "Payment refunded"
         FEE_RECORD = "fee.record", "Fee recorded"
+        NOTE_ADD = "note.add", "Note added"
+        NOTE_EDIT = "note.edit", "Note edited"
+        NOTE_PIN = "note.pin", "Note pinned or unpinned"
         EXPORT = "export", "Export"
 
     class Result(models.TextChoices):
@@ -38,6 +41,8 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The customer's name as the screen showed it when the write was made.
+    customer_name = models.CharField(max_length=200, blank=True)
     summary = models.CharField(max_length=300, blank=True)
     # {"field": {"before": ..., "after": ...}} for edits; free-form details otherwise.
     changes = models.JSONField(default=dict, blank=True)
