@@ -44,16 +44,15 @@ install: $(STAMP)
 run: $(STAMP)
 	HOST=$(HOST) PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) CUSTOMERS=$(CUSTOMERS) exec ./scripts/run.sh
 
+# Debian's packages are installed by scripts/apt_install.sh: it waits (APT_LOCK_TIMEOUT, 120 s)
+# while another install holds the package lock, saying so.
 # Debian's Chromium for the browser tests: Playwright cannot download its own browser here.
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ] && [ "$(CHROMIUM)" != /usr/bin/chromium ]; then \
 		echo "make: CHROMIUM=$(CHROMIUM) is not an executable browser." >&2; exit 1; \
 	fi
 	@if [ ! -x "$(CHROMIUM)" ]; then \
-		echo "Installing Chromium from Debian's packages..."; \
-		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		./scripts/apt_install.sh chromium; \
 	fi
 
 # axe-core, the npm package, for the browser tests' accessibility checks (tests/e2e/axe.py):
@@ -65,10 +64,7 @@ axe: $(AXE)
 
 $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	@if ! command -v npm >/dev/null; then \
-		echo "Installing Node.js and npm from Debian's packages..."; \
-		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; \
+		./scripts/apt_install.sh nodejs npm; \
 	fi
 	@echo "Installing axe-core from npm into tests/e2e/node_modules..."
 	cd tests/e2e && npm ci --no-audit --no-fund --silent
@@ -82,10 +78,7 @@ servers:
 		PKGS=" postgresql"; \
 	command -v redis-server >/dev/null || PKGS="$$PKGS redis-server"; \
 	if [ -n "$$PKGS" ]; then \
-		echo "Installing$$PKGS from Debian's packages..."; \
-		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$PKGS >/dev/null; \
+		./scripts/apt_install.sh $$PKGS; \
 	fi
 
 test: $(STAMP) chromium axe servers

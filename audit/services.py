@@ -35,12 +35,18 @@ def audit_record(
     object_type: str = "",
     object_id: Any = "",
     customer_id: int | None = None,
+    customer_name: str = "",
     summary: str = "",
     changes: Mapping[str, Any] | None = None,
     result: str = AuditEntry.Result.OK,
     error: str = "",
 ) -> AuditEntry:
-    """Append one entry. `error` is a user-facing message, never a payload or the API key."""
+    """Append one entry. `error` is a user-facing message, never a payload or the API key.
+
+    `customer_name`: the customer's name as the screen showed it; left out, the name the
+    front office already holds for `customer_id` (no call), so the trail keeps it."""
+    if customer_id and not customer_name:
+        customer_name = audit_customer_names([customer_id]).get(int(customer_id), "")
     authenticated = user is not None and user.is_authenticated
     return AuditEntry.objects.create(
         user=user if authenticated else None,
@@ -49,6 +55,7 @@ def audit_record(
         object_type=object_type,
         object_id=str(object_id or ""),
         customer_id=customer_id,
+        customer_name=customer_name[:200],
         summary=summary[:300],
         changes=_jsonable(dict(changes or {})),
         result=str(result),

@@ -165,7 +165,8 @@ class AuditTable(tables.Table):
         parts = []
         if record.customer_id:
             url = reverse("customers:detail", args=[record.customer_id])
-            name = self.customer_names.get(record.customer_id)
+            # The name the entry kept when it was written; older entries: what is known now.
+            name = record.customer_name or self.customer_names.get(record.customer_id)
             if name:
                 parts.append(
                     format_html(

@@ -30,7 +30,7 @@ def audit_list(request: HtmxHttpRequest) -> TemplateResponse:
     table.page = table.paginator.get_page(request.GET.get("page"))
     # Names for this page's customers, from what the front office already knows: no call.
     table.customer_names = audit_customer_names(
-        row.record.customer_id for row in table.page.object_list
+        row.record.customer_id for row in table.page.object_list if not row.record.customer_name
     )
     fragment = wants_fragment(request)
     context = {"form": form, "table": table, "fragment": fragment}

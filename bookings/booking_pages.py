@@ -5,6 +5,7 @@ what became of their write the same way (`answer()`), settling the form's one-ti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from bookings.booking_forms import Picks, PicksForm
+from bookings.services import overlaps
 from bookings.services.booking import (
     booking_customer,
     booking_refusal,
@@ -23,7 +25,7 @@ from bookings.services.free_times import FreeTimes, free_times, time_label
 from bookings.services.next_free import NextFree, next_free_days
 from frontoffice.http import HtmxHttpRequest
 from frontoffice.reference import ReferenceData
-from latepoint.models import Customer
+from latepoint.models import Booking, Customer
 from upstream import writes
 
 #: The customer search's results alone, as an HTMX search answers.
@@ -105,6 +107,9 @@ def booking_context(
     refusal = booking_refusal(customer)
     if times is None:
         times = free_times_of(picks, reference, refused=bool(refusal))
+    same_day, clash_values = overlaps.clash_times(
+        customer, day=picks.day, values=times.values, minutes=service_minutes(picks, reference)
+    )
     query = request.GET.get("q", "") if request.method == "GET" else ""
     matches, matches_error = customer_matches(query) if picks.customer_id is None else ([], "")
     keep = picks.query(customer=None)  # a time clicked on the calendar stays chosen
@@ -133,6 +138,45 @@ def booking_context(
         "error": error,
         "token": request.POST.get("submit_token") or writes.new_token(),
         "page_url": page_url,
+        "same_day_lines": [overlaps.describe(b) for b in same_day],
+        "clash_values": clash_values,
+    }
+
+
+def service_minutes(picks: Picks, reference: ReferenceData) -> int:
+    """How long the chosen service takes (its duration in LatePoint), 0 when not known."""
+    found = next((s for s in reference.services if s.id == picks.service_id), None)
+    return (found.duration or 0) if found else 0
+
+
+def overlap_warning(
+    request,
+    picks: Picks,
+    minutes: int,
+    *,
+    customer=None,
+    exclude_id: int | None = None,
+    own: Callable[[Booking], bool] | None = None,
+) -> dict:
+    """The customer's bookings overlapping the chosen time that the user has not yet seen and
+    chosen to book beside, as the page's warning (nothing is sent then); {} when none. `own`
+    tells the desk's own attempt at this very booking, which is no clash."""
+    found = overlaps.clashes(
+        picks.customer_id,
+        day=picks.day,
+        start_time=picks.time,
+        minutes=minutes,
+        customer=customer,
+        exclude_id=exclude_id,
+    )
+    if own is not None:
+        found = [b for b in found if not own(b)]
+    found = overlaps.unconfirmed(found, request.POST)
+    if not found:
+        return {}
+    return {
+        "overlap_lines": [overlaps.describe(b) for b in found],
+        "overlap_ids": ",".join(str(b.id) for b in found),
     }
 
 
@@ -208,7 +252,7 @@ def answer(request, token, outcome: writes.Outcome, picks: Picks, again, done) -
 
 
 def time_label_text(value: str) -> str:
-    """ "14:30" -> "2:30 pm" (as typed when it is not a time)."""
+    """ "14:30" as every screen writes a time (as typed when it is not a time)."""
     try:
         hours, minutes = (int(part) for part in value.split(":"))
         return time_label(time(hours, minutes))

@@ -27,8 +27,10 @@ from bookings.panel import from_panel, panel_booking, panel_response
 from bookings.services import arrivals
 from bookings.today_views import BOARD_CHANGED, board_row_response
 from checkout.fees import owing_note
+from frontoffice.formatting import format_clock
 from frontoffice.http import HtmxHttpRequest, same_site_url, vary_on_htmx, wants_fragment
 from latepoint.models import Booking
+from notes.services import pinned_alert_note
 from upstream.failures import Failure, Missing, describe, error_page
 
 
@@ -60,7 +62,7 @@ def _slot_response(
         slot = arrivals.arrival_slot(row.booking, row.check_in)
         message = f"{slot.who or 'The customer'} checked in"
         if row.check_in is not None:
-            message += f" at {timezone.localtime(row.check_in.checked_in_at):%H:%M}"
+            message += f" at {format_clock(row.check_in.checked_in_at)}"
         message += f" for the {slot.time} booking." if slot.time else "."
         message = f"{message} {owes}" if owes else message
     else:
@@ -200,7 +202,11 @@ def _arrival_action(
         row = arrivals.board_row(booking, checkin, now=timezone.now())
         error = ""
         if tell_owing:
-            owes = owing_note(booking.customer.id if booking.customer else None)
+            # The customer's pinned alert comes first, then what they owe: said with the
+            # check-in wherever it was pressed (notes.services; no call).
+            customer_id = booking.customer.id if booking.customer else None
+            said = (pinned_alert_note(customer_id), owing_note(customer_id))
+            owes = " ".join(part for part in said if part)
     except Missing:
         raise Http404("No such booking.") from None
     except CheckInError as exc:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record
 from bookings.models import CheckIn
+from frontoffice.formatting import format_clock
 
 
 class CheckInError(Exception):
@@ -34,14 +35,20 @@ def checkins_for_bookings(booking_ids: Iterable[int]) -> dict[int, CheckIn]:
 
 def checkin_note(checkin: CheckIn) -> str:
     """The check-in as staff read it, "Checked in at 09:12 by Rita" (business time zone)."""
-    when = timezone.localtime(checkin.checked_in_at).strftime("%H:%M")
+    when = format_clock(checkin.checked_in_at)
     return f"Checked in at {when} by {checkin.checked_in_by_name or 'staff'}"
 
 
 def checkin_create(
-    *, user, booking_id: int, customer_id: int | None, at: datetime | None = None
+    *,
+    user,
+    booking_id: int,
+    customer_id: int | None,
+    at: datetime | None = None,
+    customer_name: str = "",
 ) -> CheckIn:
-    """Record an arrival. A second check-in of the same booking is refused."""
+    """Record an arrival. A second check-in of the same booking is refused. `customer_name`:
+    the name the screen showed, kept by the audit trail."""
     summary = f"Checked in for booking {booking_id}"
     try:
         with transaction.atomic():
@@ -60,6 +67,7 @@ def checkin_create(
             object_type="booking",
             object_id=booking_id,
             customer_id=customer_id,
+            customer_name=customer_name,
             summary=summary,
             result=AuditEntry.Result.FAILED,
             error=message,
@@ -71,6 +79,7 @@ def checkin_create(
         object_type="booking",
         object_id=booking_id,
         customer_id=customer_id,
+        customer_name=customer_name,
         summary=summary,
         changes={"checked_in_at": checkin.checked_in_at.isoformat()},
     )

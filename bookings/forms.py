@@ -9,11 +9,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
+from bookings.reasons import REASON_TEXT_MAX, reason_kind, reason_picked
 from bookings.services.listing import PAYMENT_STATUSES, SORT_FIELDS, BookingFilters
-from bookings.services.status import CANCEL_REASON_MAX
 from frontoffice.formatting import status_label
 from frontoffice.reference import ReferenceData
 from latepoint.models import BookingStatus
@@ -31,6 +32,9 @@ PER_PAGE_CHOICES = [(n, str(n)) for n in (25, 50, 100)]
 #: The list opens in time order, from today on (see `BookingFilterForm.filters`).
 DEFAULT_SORT = "start_date"
 DEFAULT_ORDER = "asc"
+#: Statuses only a booking that has begun can have: the list's "from today on" does not apply
+#: to them (it would hide every one), and they list latest first.
+PAST_ONLY_STATUSES = ("completed", "no_show")
 #: The widest date range the list accepts (a longer one is cut to this).
 MAX_RANGE_DAYS = 366
 #: Filters tucked under "More filters" (its fold opens when one of them is set).
@@ -38,29 +42,47 @@ MORE_FILTERS = ("agent", "service", "location", "payment_status")
 
 
 class StatusChangeForm(forms.Form):
-    """One status change. `confirmed` is set by the confirmation step (JS or the server page)."""
+    """One status change. `confirmed` is set by the confirmation step (JS or the server page).
+
+    A cancellation or a no-show asks why: `reason`, a reason's slug from the admin's list
+    (`bookings.reasons`), and optional words of its own in `reason_text`.
+    """
 
     to_status = forms.ChoiceField(choices=STATUS_CHOICES, widget=forms.HiddenInput)
     seen_status = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    reason = forms.CharField(
+    reason = forms.CharField(required=False, max_length=80, label="Reason")
+    reason_text = forms.CharField(
         required=False,
-        max_length=CANCEL_REASON_MAX,
-        label="Reason for cancelling",
+        max_length=REASON_TEXT_MAX,
+        label="More about it (optional)",
         help_text="Kept by the front office for the audit trail; not sent to the customer.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
-        cancelling = data.get("to_status") == BookingStatus.CANCELLED
-        if cancelling and data.get("confirmed") == "yes" and not data.get("reason", "").strip():
-            self.add_error("reason", "Say why the booking is cancelled.")
+        kind = reason_kind(data.get("to_status", ""))
+        if kind and (data.get("confirmed") == "yes" or data.get("reason")):
+            try:
+                self.picked = reason_picked(
+                    kind=kind, slug=data.get("reason", ""), text=data.get("reason_text", "")
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field, errors)
         return data
 
     @property
     def is_confirmed(self) -> bool:
         return self.is_valid() and self.cleaned_data.get("confirmed") == "yes"
+
+    @property
+    def reason_missing(self) -> bool:
+        """Posted without choosing a reason the change asks for (a quick action: the
+        confirmation page then asks)."""
+        kind = reason_kind(self.data.get("to_status", ""))
+        return bool(kind) and not (self.data.get("reason") or "").strip()
 
 
 def _choices(items, label) -> list[tuple[str, str]]:
@@ -120,7 +142,8 @@ class BookingFilterForm(forms.Form):
         dates_chosen = any(
             name in self.data and name not in self.errors for name in ("date_from", "date_to")
         )
-        if not dates_chosen:
+        past_only = data.get("status") in PAST_ONLY_STATUSES
+        if not dates_chosen and not past_only:
             date_from = today or timezone.localdate()
         if date_from and date_to and date_from > date_to:
             date_from, date_to = date_to, date_from
@@ -138,11 +161,19 @@ class BookingFilterForm(forms.Form):
             payment_status=data.get("payment_status") or None,
             search=(data.get("search") or "").strip() or None,
             sort=data.get("sort") or DEFAULT_SORT,
-            order=data.get("order") or DEFAULT_ORDER,
+            order=data.get("order")
+            or ("desc" if past_only and not dates_chosen else DEFAULT_ORDER),
             page=data.get("page") or 1,
             per_page=data.get("per_page") or 25,
         )
         return filters, messages
+
+
+def opens_from_today(data: QueryDict) -> bool:
+    """True when the list's default "from today on" applies to the address `data`: it gives
+    no date and no status that only a past booking can have."""
+    dated = any(name in data for name in ("date_from", "date_to"))
+    return not dated and data.get("status") not in PAST_ONLY_STATUSES
 
 
 def _date_values(filters: BookingFilters) -> dict[str, str]:

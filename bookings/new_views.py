@@ -24,6 +24,8 @@ from bookings.booking_pages import (
     booking_context,
     chosen_customer,
     claim_form,
+    overlap_warning,
+    service_minutes,
     time_label_text,
 )
 from bookings.services.booking import (
@@ -31,6 +33,7 @@ from bookings.services.booking import (
     NewBooking,
     booking_refusal,
     create_booking,
+    own_booking,
     suggested_date,
 )
 from bookings.services.free_times import FreeTimes
@@ -38,6 +41,7 @@ from bookings.services.next_free import first_free_day
 from frontoffice.http import HtmxHttpRequest, htmx_target, vary_on_htmx
 from frontoffice.reference import ReferenceData, reference_data
 from latepoint.models import Customer
+from upstream import writes
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,10 +139,25 @@ def _book(
         location_id=picks.location_id,
         notes=picks.notes,
         send_confirmation=picks.send_confirmation,
+        customer_name=customer.full_name if customer is not None else "",
     )
-    outcome = create_booking(
-        user=request.user, new=new, after_unknown=bool(claim and claim.after_unknown)
+    after_unknown = bool(claim and claim.after_unknown)
+    # The same person already booked at that time (another agent, say): warn, send nothing,
+    # and leave the form's token as it was for "Book anyway". The desk's own attempt at this
+    # very booking is no clash: the booking below lands on it.
+    warning = overlap_warning(
+        request,
+        picks,
+        service_minutes(picks, reference),
+        customer=customer,
+        own=lambda b: own_booking(b, new, after_unknown=after_unknown),
     )
+    if warning:
+        (writes.unknown if after_unknown else writes.release)(request, token)
+        response = again(200)
+        response.context_data.update(warning)
+        return response
+    outcome = create_booking(user=request.user, new=new, after_unknown=after_unknown)
 
     def done(booking) -> str:
         agent = booking.agent.display_name if booking.agent else agent_name(picks, reference)

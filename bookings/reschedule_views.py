@@ -7,6 +7,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,8 +24,12 @@ from bookings.booking_pages import (
     claim_form,
     free_times_of,
     next_free_context,
+    overlap_warning,
+    service_minutes,
     time_label_text,
 )
+from bookings.reasons import MOVE as MOVE_REASONS
+from bookings.reasons import REASON_TEXT_MAX, reason_picked, reasons_for
 from bookings.services.booking import (
     booking_start_local,
 )
@@ -58,6 +63,21 @@ def _current_slot(booking) -> tuple:
     return (start.date(), start.strftime("%H:%M")) if start else (None, "")
 
 
+def _booking_picks(request, data, booking, reference, current_day) -> Picks:
+    """The picks asked for, the rest the booking's own: its agent, its day (or today, when it
+    is past), its service and its customer."""
+    picks = read_picks(data, reference)
+    if picks.agent_id in (None, "any"):
+        picks.agent_id = booking.agent.id if booking.agent else None
+    if not picks.date_given and current_day is not None:
+        picks.day = max(current_day, timezone.localdate())
+    picks.service_id = booking.service.id if booking.service else None
+    picks.customer_id = booking.customer.id if booking.customer else None
+    if request.method == "POST":
+        picks.send_confirmation = data.get("notify") in ("on", "true", "1", "yes")
+    return picks
+
+
 @require_http_methods(["GET", "POST"])
 @vary_on_htmx
 @vary_on_headers("HX-Target")
@@ -69,16 +89,8 @@ def booking_reschedule(request: HtmxHttpRequest, booking_id: int) -> HttpRespons
     except Missing:
         raise Http404("No such booking.") from None
     data = request.POST if request.method == "POST" else request.GET
-    picks = read_picks(data, reference)
     current_day, current_time = _current_slot(booking)
-    if picks.agent_id in (None, "any"):
-        picks.agent_id = booking.agent.id if booking.agent else None
-    if not picks.date_given and current_day is not None:
-        picks.day = max(current_day, timezone.localdate())
-    picks.service_id = booking.service.id if booking.service else None
-    picks.customer_id = booking.customer.id if booking.customer else None
-    if request.method == "POST":
-        picks.send_confirmation = data.get("notify") in ("on", "true", "1", "yes")
+    picks = _booking_picks(request, data, booking, reference, current_day)
     refusal = reschedule_refusal(booking)
 
     def context(**extra) -> dict:
@@ -107,6 +119,9 @@ def booking_reschedule(request: HtmxHttpRequest, booking_id: int) -> HttpRespons
             "token": request.POST.get("submit_token") or writes.new_token(),
             "page_url": page_url,
             "seen": request.POST.get("seen", "")[:200] or booking_version(booking),
+            "move_reasons": reasons_for(MOVE_REASONS),
+            "move_reason": request.POST.get("reason", "")[:80],
+            "move_reason_text": request.POST.get("reason_text", "")[:REASON_TEXT_MAX],
             **extra,
         }
 
@@ -133,11 +148,19 @@ def _move(request, booking, picks: Picks, reference, refusal: str, context) -> H
     errors = {k: v for k, v in picks_errors(picks).items() if k in ("date", "start_time")}
     if picks.agent_id is None:
         errors["agent"] = "Choose an agent."
-    if errors:
-        return again(400, errors=errors)
+    reason_errors = _reason_errors(request)
+    if errors or reason_errors:
+        return again(400, errors=errors, **reason_errors)
     token, claim, again_sent = claim_form(request, MOVE, again)
     if again_sent is not None:
         return again_sent
+    # The customer already booked at the new time (with another agent, say): warn, send
+    # nothing, and leave the form's token unused for "Move it anyway".
+    minutes = booking.duration or service_minutes(picks, reference)
+    warning = overlap_warning(request, picks, minutes, exclude_id=booking.id)
+    if warning:
+        writes.release(request, token)
+        return again(200, **warning)
     agent = next((a for a in reference.agents if a.id == picks.agent_id), None)
     move = Move(
         day=picks.day,
@@ -145,13 +168,20 @@ def _move(request, booking, picks: Picks, reference, refusal: str, context) -> H
         agent=agent,
         notify=picks.send_confirmation,
         seen=request.POST.get("seen", "")[:200],
+        reason=request.POST.get("reason", "")[:80],
+        reason_text=request.POST.get("reason_text", ""),
     )
-    outcome = reschedule_booking(
-        user=request.user,
-        booking_id=booking.id,
-        move=move,
-        after_unknown=bool(claim and claim.after_unknown),
-    )
+    try:
+        outcome = reschedule_booking(
+            user=request.user,
+            booking_id=booking.id,
+            move=move,
+            after_unknown=bool(claim and claim.after_unknown),
+        )
+    except ValidationError as exc:  # the reason was retired a moment ago: nothing was sent
+        return again(
+            400, reason_errors=exc.message_dict.get("reason", []), token=writes.new_token()
+        )
     if outcome.conflict:
         writes.settle(request, token, outcome)
         return _conflict(outcome.record, move, picks, reference, again)
@@ -162,6 +192,23 @@ def _move(request, booking, picks: Picks, reference, refusal: str, context) -> H
         return text + (f" with {who}." if who else ".")
 
     return answer(request, token, outcome, picks, again, done)
+
+
+def _reason_errors(request) -> dict[str, list[str]]:
+    """The page asks why the booking is moved: a reason from the list is required."""
+    try:
+        reason_picked(
+            kind=MOVE_REASONS,
+            slug=request.POST.get("reason", ""),
+            text=request.POST.get("reason_text", ""),
+        )
+    except ValidationError as exc:
+        errors = exc.message_dict
+        return {
+            "reason_errors": errors.get("reason", []),
+            "reason_text_errors": errors.get("reason_text", []),
+        }
+    return {}
 
 
 def _conflict(now, move: Move, picks: Picks, reference, again) -> HttpResponse:

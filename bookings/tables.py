@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from bookings.forms import filters_query
 from bookings.services.listing import BookingFilters
-from frontoffice.formatting import DASH, format_money, status_label
+from frontoffice.formatting import DASH, format_clock, format_money, status_label
 from frontoffice.tables import FrontOfficeTable, cell_classes
 
 #: Column name -> the API's sort field it orders by.
@@ -92,7 +92,7 @@ class BookingTable(FrontOfficeTable):
             '<time datetime="{}">{}<br><strong>{}</strong></time>',
             value.isoformat(),
             self.date_text(local.date(), "D M j, Y"),
-            f"{local.hour:02d}:{local.minute:02d}",
+            format_clock(local.time()),
         )
 
     def render_code(self, record) -> str:

@@ -8,7 +8,7 @@ Thin views: they read the request, call `bookings.services.arrivals` (and `.sear
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -22,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url, trigger_client_event
 
 from bookings.forms import TodayFilterForm, day_from
-from bookings.services import arrivals, search
+from bookings.services import arrivals, overlaps, search
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.reference import reference_data
 from upstream.failures import Failure, describe
@@ -46,6 +46,8 @@ def today(request: HtmxHttpRequest) -> TemplateResponse:
     if date_warning:
         warnings.append(date_warning)
     board = arrivals.today_board(agent_id=agent_id, location_id=location_id, day=day)
+    # A customer booked twice at once is flagged on both rows (from the rows: no call).
+    board = replace(board, rows=overlaps.flag_rows(board.rows))
     # The board's own address leaves out the search box's `q`.
     board_query = request.GET.copy()
     board_query.pop("q", None)

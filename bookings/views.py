@@ -8,6 +8,8 @@ in `today_views`, check-in in `checkin_views`.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from bookings.checkins import checkins_for_bookings
 from bookings.forms import StatusChangeForm
@@ -25,7 +27,9 @@ from bookings.services.arrivals import checkin_refusal, minutes_late, today_row
 from bookings.services.badges import booking_badge
 from bookings.services.booking import book_again_url, booking_start_local
 from bookings.services.listing import booking_get
-from bookings.services.moving import reschedule_refusal
+from bookings.services.moving import booking_moves, reschedule_refusal
+from bookings.services.overdue import overdue_note
+from bookings.services.overlaps import booking_doubles
 from bookings.services.status import (
     booking_action,
     booking_actions,
@@ -59,7 +63,14 @@ def detail_context(request: HtmxHttpRequest, booking: Booking) -> dict:
         "checkin_refusal": checkin_refusal(booking) if check_in is None else "",
         "actions": booking_actions(booking=booking, user=request.user),
         "history": booking_status_history(booking_id=booking.id),
+        "moves": booking_moves(booking_id=booking.id),
         "late_minutes": minutes_late(booking, check_in, now=timezone.now()),
+        "overdue": overdue_note(booking),
+        # An open booking still to begin: Complete and No-show wait for its time.
+        "not_started": str(booking.status) == "approved"
+        and booking.start is not None
+        and booking.start > timezone.now()
+        and check_in is None,
         "next_url": request.get_full_path(),
         "book_again_url": _book_again_url(booking),
         "reschedule_refusal": reschedule_refusal(booking),
@@ -95,6 +106,8 @@ def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateRespons
         return panel_response(request, booking)
     booking = _get_booking(booking_id)
     context = detail_context(request, booking)
+    # The same customer booked at an overlapping time (another agent, say): no call.
+    context["doubles"] = booking_doubles(booking)
     if booking.customer and booking.customer.id:
         # Drawn with the page: risk from the booking history, blocked from the customer's read.
         context["badge"] = booking_badge(customer_id=booking.customer.id)
@@ -159,7 +172,8 @@ def _status_unreadable(request: HtmxHttpRequest, booking_id: int, exc: Failure) 
             user=request.user,
             booking_id=booking_id,
             to_status=to_status,
-            reason=request.POST.get("reason", ""),
+            reason=request.POST.get("reason", "")[:80],
+            reason_text=request.POST.get("reason_text", ""),
             seen_status=seen,
             error=exc.user_message,
         )
@@ -191,7 +205,11 @@ def _refusal(
         return page
     context = page.context_data or {}
     form = context.get("form")
-    reasons = form.errors.get("reason", []) if form is not None and form.is_bound else []
+    reasons = (
+        form.errors.get("reason", []) + form.errors.get("reason_text", [])
+        if form is not None and form.is_bound
+        else []
+    )
     error = (
         context.get("error")
         or context.get("conflict_message")
@@ -270,9 +288,9 @@ def _unconfirmed(
 ) -> TemplateResponse:
     """The confirmation page of a change not (yet) confirmed, saying why when it was posted
     without a reason it needs, could not be understood, or is not allowed."""
-    if request.method == "POST" and set(form.errors) - {"reason"}:
+    if request.method == "POST" and set(form.errors) - {"reason", "reason_text"}:
         context["error"] = "The change could not be understood."
-    elif request.method == "POST" and form.errors:
+    elif request.method == "POST" and form.errors and context["action"] is not None:
         return _confirm_page(request, context, 400)
     to_status = context["to_status"]
     if context["action"] is None and to_status:
@@ -322,6 +340,13 @@ def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
     form = StatusChangeForm(data)
     to_status = data.get("to_status", "")
     context = _confirmation(request, booking, form, to_status, current_status=str(booking.status))
+    if region == "row" and form.reason_missing and context["action"] is not None:
+        # A board row's quick action, posted without the reason it asks for: the confirmation
+        # page asks, rather than the change being made without one.
+        return HttpResponseClientRedirect(
+            f"{reverse('bookings:status', args=[booking.id])}?"
+            + urlencode({"to_status": to_status})
+        )
     if request.method == "GET" or not form.is_confirmed:
         page = _unconfirmed(request, booking, form, context)
         return _refusal(request, region, booking, page) if request.method == "POST" else page
@@ -332,6 +357,7 @@ def booking_status(request: HtmxHttpRequest, booking_id: int) -> HttpResponse:
             booking_id=booking.id,
             to_status=form.cleaned_data["to_status"],
             reason=form.cleaned_data.get("reason", ""),
+            reason_text=form.cleaned_data.get("reason_text", ""),
             seen_status=form.cleaned_data.get("seen_status", ""),
         )
     except ValidationError as exc:

@@ -20,12 +20,13 @@ from bookings.forms import day_from
 from checkout.takings import NO_AGENT, TakingsLine, export_page
 from exports import csv_export
 from exports.jobs import ExportKind, Reader
+from frontoffice.formatting import format_clock
 
 __all__ = ["COLUMNS", "HEADER", "KIND"]
 
 
 def _time(line: TakingsLine) -> str:
-    return line.when.strftime("%H:%M") if line.when else ""
+    return format_clock(line.when) if line.when else ""
 
 
 #: (header, value) for each column, in the order of the on-screen list, with ids added.

@@ -1,11 +1,16 @@
 """Reading the settings' environment (django-environ): the process's variables, then `.env`.
 
-Each reader takes one variable; a value that cannot be understood stops start-up with a
-message that names the variable.
+`.env` (or the file `FRONTOFFICE_ENV_FILE` names) is a deployment's: the demo
+(`FRONTOFFICE_DEMO=true` in the environment, as `make run` sets it) and the test suite (run by
+pytest, which sets `PYTEST_VERSION`) never read it, so a production `.env` beside the source
+tree changes neither. Each reader takes one variable; a value that cannot be understood stops
+start-up with a message that names the variable and the value.
 """
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,15 +22,69 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+ENV_FILE = Path(os.environ.get("FRONTOFFICE_ENV_FILE") or BASE_DIR / ".env")
+
+
+def reads_env_file(environment: dict[str, str] | os._Environ) -> bool:
+    """Whether `.env` applies: outside the demo and the test suite only."""
+    demo = environment.get("FRONTOFFICE_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}
+    return not demo and "PYTEST_VERSION" not in environment
+
+
+if reads_env_file(os.environ):
+    environ.Env.read_env(ENV_FILE, overwrite=False)
+
+
+class Malformed(ValueError):
+    """A value that cannot be understood: its message completes "Setting NAME ..."."""
 
 
 def setting(name: str, cast: Callable[..., Any], default: Any) -> Any:
     """Read one variable, naming it when its value cannot be understood."""
     try:
         return cast(name, default=default)
+    except Malformed as exc:
+        raise ImproperlyConfigured(f"Setting {name} {exc}.") from exc
     except (ValueError, TypeError, ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(f"Setting {name} is malformed: {exc}") from exc
+
+
+def _raw(name: str) -> str:
+    return env.str(name, default="").strip()
+
+
+def _finite(name: str, default: float, expected: str) -> float:
+    raw = _raw(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise Malformed(f"must be {expected}, got {raw!r}")
+    return value
+
+
+def seconds(name: str, default: float) -> float:
+    """A number of seconds such as 10 or 2.5."""
+    return _finite(name, default, "a number of seconds")
+
+
+def number(name: str, default: float) -> float:
+    """A number such as 0.75."""
+    return _finite(name, default, f"a number such as {default}")
+
+
+def whole(name: str, default: int) -> int:
+    """A whole number such as 60."""
+    raw = _raw(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise Malformed(f"must be a whole number such as {default}, got {raw!r}") from None
 
 
 def boolean(name: str, default: bool) -> bool:
@@ -67,15 +126,17 @@ def fee(name: str, default: Decimal | None) -> Decimal | None:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise ValueError(f"expected an amount such as 25 or 25.50, got {raw!r}") from None
+        raise Malformed(f"must be an amount such as 25 or 25.50, got {raw!r}") from None
     if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"expected an amount such as 25 or 25.50, got {raw!r}")
+        raise Malformed(f"must be an amount such as 25 or 25.50, got {raw!r}")
     return value.quantize(Decimal("0.01")) if value > 0 else None
 
 
 def hours(name: str, default: int) -> int:
     """A whole number of hours, 0 or more."""
-    value = env.int(name, default=default)
-    if value < 0:
-        raise ValueError(f"expected 0 or more hours, got {value}")
-    return value
+    raw = _raw(name)
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise Malformed(f"must be a whole number of hours (0 or more), got {raw!r}")
+    return int(raw)

@@ -13,8 +13,11 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config import env as read
 from config.env import BASE_DIR, boolean, clock, database, env, fee, hours, setting
-from frontoffice.demo import SANDBOX_API_KEY, SANDBOX_API_URL
+from config.logs import logging_config
+from frontoffice.demo import SANDBOX_AGENT_HOURS, SANDBOX_API_KEY, SANDBOX_API_URL
+from frontoffice.working_hours import parse_agent_hours
 
 # Demo mode: `make run` against the local sandbox, over plain HTTP on this machine, with the
 # sandbox key and the demo sign-ins. It is never on unless asked for. DEBUG stays off in it, so
@@ -53,37 +56,37 @@ if not LATEPOINT_API_KEY:
         LATEPOINT_API_KEY = SANDBOX_API_KEY
     else:
         raise ImproperlyConfigured("Setting LATEPOINT_API_KEY is missing.")
-LATEPOINT_TIMEOUT = setting("LATEPOINT_TIMEOUT", env.float, 10.0)
+LATEPOINT_TIMEOUT = setting("LATEPOINT_TIMEOUT", read.seconds, 10.0)
 if LATEPOINT_TIMEOUT <= 0:
     raise ImproperlyConfigured("Setting LATEPOINT_TIMEOUT must be a positive number of seconds.")
 # The total time one page may spend on LatePoint, retries and page walks included. Past it the
 # page shows its last good copy or an error page; the worker timeout (gunicorn.conf.py) is
 # always above it.
-LATEPOINT_DEADLINE = setting("LATEPOINT_DEADLINE", env.float, 15.0)
+LATEPOINT_DEADLINE = setting("LATEPOINT_DEADLINE", read.seconds, 15.0)
 if not 1 <= LATEPOINT_DEADLINE <= 120:
     raise ImproperlyConfigured("Setting LATEPOINT_DEADLINE must be between 1 and 120 seconds.")
 # The API key's requests a minute, shared by every desk and process (upstream.budget keeps a
 # safety margin below it), and the share kept free for pages a desk is waiting on.
-LATEPOINT_RATE_LIMIT = setting("LATEPOINT_RATE_LIMIT", env.int, 60)
+LATEPOINT_RATE_LIMIT = setting("LATEPOINT_RATE_LIMIT", read.whole, 60)
 if LATEPOINT_RATE_LIMIT < 1:
     raise ImproperlyConfigured("Setting LATEPOINT_RATE_LIMIT must be 1 or more a minute.")
-LATEPOINT_INTERACTIVE_RESERVE = setting("LATEPOINT_INTERACTIVE_RESERVE", env.float, 0.75)
+LATEPOINT_INTERACTIVE_RESERVE = setting("LATEPOINT_INTERACTIVE_RESERVE", read.number, 0.75)
 if not 0 <= LATEPOINT_INTERACTIVE_RESERVE < 1:
     raise ImproperlyConfigured("Setting LATEPOINT_INTERACTIVE_RESERVE must be from 0 to 0.99.")
 # How long a read is kept to be shown (labelled) when LatePoint does not answer.
-LATEPOINT_STALE_TTL = setting("LATEPOINT_STALE_TTL", env.int, 86400)
+LATEPOINT_STALE_TTL = setting("LATEPOINT_STALE_TTL", read.whole, 86400)
 
 # Seconds a cached upstream read stays fresh, per kind of resource. Writes invalidate.
 LATEPOINT_CACHE_TTL = {
-    "customer_list": setting("LATEPOINT_CACHE_TTL_CUSTOMER_LIST", env.int, 60),
-    "customer": setting("LATEPOINT_CACHE_TTL_CUSTOMER", env.int, 120),
-    "booking_list": setting("LATEPOINT_CACHE_TTL_BOOKING_LIST", env.int, 30),
-    "booking": setting("LATEPOINT_CACHE_TTL_BOOKING", env.int, 60),
-    "reference": setting("LATEPOINT_CACHE_TTL_REFERENCE", env.int, 900),
+    "customer_list": setting("LATEPOINT_CACHE_TTL_CUSTOMER_LIST", read.whole, 60),
+    "customer": setting("LATEPOINT_CACHE_TTL_CUSTOMER", read.whole, 120),
+    "booking_list": setting("LATEPOINT_CACHE_TTL_BOOKING_LIST", read.whole, 30),
+    "booking": setting("LATEPOINT_CACHE_TTL_BOOKING", read.whole, 60),
+    "reference": setting("LATEPOINT_CACHE_TTL_REFERENCE", read.whole, 900),
     # A customer's risk badge: risk changes slowly (edits through the front office refresh it).
-    "customer_summary": setting("LATEPOINT_CACHE_TTL_CUSTOMER_SUMMARY", env.int, 6 * 3600),
+    "customer_summary": setting("LATEPOINT_CACHE_TTL_CUSTOMER_SUMMARY", read.whole, 6 * 3600),
     # Booking pages that end before today: past days rarely change.
-    "booking_history": setting("LATEPOINT_CACHE_TTL_BOOKING_HISTORY", env.int, 6 * 3600),
+    "booking_history": setting("LATEPOINT_CACHE_TTL_BOOKING_HISTORY", read.whole, 6 * 3600),
 }
 
 # The business's currency symbol (LatePoint's API does not say) and the region used to read
@@ -91,6 +94,13 @@ LATEPOINT_CACHE_TTL = {
 # Read as plain text: django-environ would take a leading "$" for a reference to a variable.
 FRONTOFFICE_CURRENCY_SYMBOL = os.environ.get("FRONTOFFICE_CURRENCY_SYMBOL", "$")
 FRONTOFFICE_PHONE_REGION = setting("FRONTOFFICE_PHONE_REGION", env.str, "US").upper()
+
+# How every screen and CSV file writes a time of day: "24" ("14:05") or "12" ("2:05 pm").
+FRONTOFFICE_CLOCK = setting("FRONTOFFICE_CLOCK", env.str, "24").strip().lower()
+if FRONTOFFICE_CLOCK not in ("12", "24"):
+    raise ImproperlyConfigured(
+        f"Setting FRONTOFFICE_CLOCK must be 12 or 24 (hours), not {FRONTOFFICE_CLOCK!r}."
+    )
 
 
 # The business hours the day calendar shows (LatePoint's API gives no agent's working hours);
@@ -101,6 +111,15 @@ if FRONTOFFICE_DAY_START >= FRONTOFFICE_DAY_END:
     raise ImproperlyConfigured(
         "Setting FRONTOFFICE_DAY_END must be later than FRONTOFFICE_DAY_START."
     )
+
+# Each agent's working days and hours (frontoffice/working_hours.py says the format; LatePoint's
+# API gives no schedule): the week calendar shows an agent's day off and hours outside them as
+# not free. Unset, every agent works the business hours; the demo knows the sandbox's agents'.
+FRONTOFFICE_AGENT_HOURS = setting(
+    "FRONTOFFICE_AGENT_HOURS",
+    lambda name, default: parse_agent_hours(env.str(name, default=default)),
+    SANDBOX_AGENT_HOURS if DEMO_MODE else "",
+)
 
 # Fees recorded in LatePoint (an order for the customer, owed until paid) when a booking is
 # marked no-show, or cancelled less than FRONTOFFICE_LATE_CANCEL_HOURS before it starts,
@@ -143,6 +162,7 @@ INSTALLED_APPS = [
     "checkout",
     "stats",
     "history",
+    "notes",
     "huey.contrib.djhuey",
 ]
 
@@ -247,13 +267,13 @@ HUEY = {
 }
 # The local booking history (history/): the recent window (these days back and everything
 # ahead) is read again every HISTORY_RECENT_SECONDS, older weeks every HISTORY_OLDER_SECONDS.
-HISTORY_RECENT_DAYS = setting("HISTORY_RECENT_DAYS", env.int, 14)
-HISTORY_RECENT_SECONDS = setting("HISTORY_RECENT_SECONDS", env.int, 300)
-HISTORY_OLDER_SECONDS = setting("HISTORY_OLDER_SECONDS", env.int, 24 * 3600)
+HISTORY_RECENT_DAYS = setting("HISTORY_RECENT_DAYS", read.whole, 14)
+HISTORY_RECENT_SECONDS = setting("HISTORY_RECENT_SECONDS", read.whole, 300)
+HISTORY_OLDER_SECONDS = setting("HISTORY_OLDER_SECONDS", read.whole, 24 * 3600)
 # A finished CSV export can be downloaded for this many hours, then its file is dropped.
-EXPORT_TTL_HOURS = setting("EXPORT_TTL_HOURS", env.int, 24)
+EXPORT_TTL_HOURS = setting("EXPORT_TTL_HOURS", read.whole, 24)
 # An export asks again for a page LatePoint failed to send (no answer, 5xx) this many times.
-EXPORT_RETRIES = setting("EXPORT_RETRIES", env.int, 5)
+EXPORT_RETRIES = setting("EXPORT_RETRIES", read.whole, 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -280,11 +300,13 @@ LOGOUT_REDIRECT_URL = "login"
 #   password is what that account's own lock stops.
 # A lock ends FRONTOFFICE_SIGNIN_LOCK_MINUTES after the last failure, or when an administrator
 # deletes its rows under Axes > Access attempts in /admin/.
-FRONTOFFICE_SIGNIN_FAILURES_PER_USER = setting("FRONTOFFICE_SIGNIN_FAILURES_PER_USER", env.int, 5)
-FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS = setting(
-    "FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS", env.int, 30
+FRONTOFFICE_SIGNIN_FAILURES_PER_USER = setting(
+    "FRONTOFFICE_SIGNIN_FAILURES_PER_USER", read.whole, 5
 )
-FRONTOFFICE_SIGNIN_LOCK_MINUTES = setting("FRONTOFFICE_SIGNIN_LOCK_MINUTES", env.int, 15)
+FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS = setting(
+    "FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS", read.whole, 30
+)
+FRONTOFFICE_SIGNIN_LOCK_MINUTES = setting("FRONTOFFICE_SIGNIN_LOCK_MINUTES", read.whole, 15)
 for _name in (
     "FRONTOFFICE_SIGNIN_FAILURES_PER_USER",
     "FRONTOFFICE_SIGNIN_FAILURES_PER_ADDRESS",
@@ -354,43 +376,17 @@ CSRF_FAILURE_VIEW = "frontoffice.views.csrf_failure"
 SESSION_COOKIE_SECURE = not LOCAL_HTTP
 CSRF_COOKIE_SECURE = not LOCAL_HTTP
 SECURE_SSL_REDIRECT = setting("DJANGO_SECURE_SSL_REDIRECT", boolean, not LOCAL_HTTP)
-SECURE_HSTS_SECONDS = 0 if LOCAL_HTTP else setting("DJANGO_SECURE_HSTS_SECONDS", env.int, 31536000)
+SECURE_HSTS_SECONDS = (
+    0 if LOCAL_HTTP else setting("DJANGO_SECURE_HSTS_SECONDS", read.whole, 31536000)
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_HTTP
 SECURE_HSTS_PRELOAD = not LOCAL_HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # A load balancer's plain-HTTP health probe gets its answer, not a redirect to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Every line carries the request's id (frontoffice.request_log), also shown on the 500 page.
-# A 403, 404 or refused sign-in is one line without a traceback; a server error is logged once,
-# with its traceback, by django.request.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_id": {"()": "frontoffice.request_log.RequestIdFilter"},
-        "client_errors_without_traceback": {
-            "()": "frontoffice.request_log.ClientErrorsWithoutTraceback"
-        },
-    },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            # Here too for django.security.* (a 400's SuspiciousOperation).
-            "filters": ["request_id", "client_errors_without_traceback"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        "latepoint": {"level": setting("LATEPOINT_LOG_LEVEL", env.str, "INFO")},
-        "frontoffice": {"level": "INFO"},
-        # On the logger, so that every handler (mail, a test's capture) gets the quiet record.
-        "django.request": {"filters": ["client_errors_without_traceback"]},
-        # frontoffice.security logs each refused sign-in as one line; axes' own lines repeat it.
-        "axes": {"level": "ERROR"},
-    },
-}
+# Every line carries the request's id (config.logs has the handlers and the loggers).
+LOGGING = logging_config(
+    latepoint_level=setting("LATEPOINT_LOG_LEVEL", env.str, "INFO"),
+    huey_level=setting("HUEY_LOG_LEVEL", env.str, "INFO"),
+)

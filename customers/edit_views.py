@@ -148,15 +148,42 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     return _answer(request, token, outcome, form, _context(request, form))
 
 
-def _unconfirmed_duplicates(form: CustomerForm) -> list[Customer]:
-    """Existing customers with the new one's name and phone that the user has not yet seen
-    and confirmed; none when LatePoint cannot be asked (the create then says what failed)."""
+def _unconfirmed_duplicates(
+    form: CustomerForm, *, values: dict[str, str] | None = None, exclude_id: int | None = None
+) -> list[Customer]:
+    """Existing customers (other than `exclude_id`) with the name and phone of `values` (the
+    new customer's by default) that the user has not yet seen and confirmed; none when
+    LatePoint cannot be asked (the save then says what failed)."""
     try:
-        found = services.customer_duplicates(values=form.all_values())
+        found = services.customer_duplicates(values=form.all_values() if values is None else values)
     except Failure:
         return []
+    found = [c for c in found if c.id != exclude_id]
     confirmed = form.cleaned_data.get("confirm_duplicate") or frozenset()
     return [] if {c.id for c in found} <= confirmed else found
+
+
+#: An edit of these may make the customer someone's double (one cached call to check).
+_IDENTITY_FIELDS = frozenset({"first_name", "last_name", "phone"})
+
+
+def _edit_duplicates(
+    request: HttpRequest, form: CustomerForm, customer_id: int, original: dict, changes: dict
+) -> HttpResponse | None:
+    """An edit that changes the name or phone into another customer's: the form again with
+    the warning and "Save anyway" (nothing sent); None when there is nothing to warn of."""
+    if not _IDENTITY_FIELDS & set(changes):
+        return None
+    values = {**original, **changes}
+    duplicates = _unconfirmed_duplicates(form, values=values, exclude_id=customer_id)
+    if not duplicates:
+        return None
+    data = request.POST.copy()
+    data["confirm_duplicate"] = ",".join(str(c.id) for c in duplicates)
+    shown = CustomerForm(data, original=original, **_form_options(request))
+    shown.is_valid()
+    context = _context(request, shown, _stub(customer_id, original), duplicates=duplicates)
+    return _render(request, context)
 
 
 def _email_owner(form: CustomerForm, *, customer_id: int | None = None) -> Customer | None:
@@ -265,6 +292,9 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
     if not changes:
         messages.info(request, "Nothing was changed.")
         return _redirect(request, reverse("customers:detail", args=[customer_id]))
+    warned = _edit_duplicates(request, form, customer_id, original, changes)
+    if warned is not None:
+        return warned
     token = request.POST.get("submit_token")
     claim = writes.claim(request, token)
     if claim is not None and not claim.first:

@@ -7,16 +7,21 @@ Only the columns and the filters are the customers'; the rest is `exports.jobs`'
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.http import QueryDict
 
 from customers.filters import CustomerFilterForm
 from customers.services.listing import CustomerFilters
+from customers.services.matching import customer_matches_query, search_term
 from exports import csv_export
 from exports.csv_export import safe_cell
-from exports.jobs import list_export
-from latepoint.models import Customer, CustomerStats
+from exports.jobs import Reader, list_export
+from frontoffice.formatting import format_phone
+from latepoint.models import Customer, CustomerStats, Page
+from upstream import budget
+from upstream.gateway import walk
 
 __all__ = ["HEADER", "KIND", "safe_cell"]
 
@@ -33,7 +38,7 @@ COLUMNS: tuple[tuple[str, Callable[[Customer], Any]], ...] = (
     ("first_name", lambda c: c.first_name),
     ("last_name", lambda c: c.last_name),
     ("email", lambda c: c.email),
-    ("phone", lambda c: c.phone),
+    ("phone", lambda c: format_phone(c.phone)),
     ("status", lambda c: str(c.status)),
     ("is_guest", lambda c: c.is_guest),
     ("wordpress_user_id", lambda c: c.wordpress_user_id),
@@ -54,8 +59,7 @@ def _filters(query: QueryDict) -> CustomerFilters:
     return CustomerFilterForm(query).list_query().filters
 
 
-#: The customers the list shows, every page of them.
-KIND = list_export(
+_LIST = list_export(
     name="customers",
     object_type="customer",
     title="Customers",
@@ -64,3 +68,27 @@ KIND = list_export(
     filters=_filters,
     list_method="list_customers",
 )
+
+
+def _read(query: str) -> Reader:
+    """The list's reader; a search of fragments ("Marg Mie", "415-956") is sent as the list
+    sends it (`search_term`) and each page keeps the customers the list would show."""
+    filters = _filters(QueryDict(query))
+    typed = filters.search or ""
+    term = search_term(typed) if typed else ""
+    if term == typed:
+        return _LIST.read(query)
+    arguments = {**filters.as_api_kwargs(), "search": term}
+
+    def page(number: int, per_page: int) -> Page[Customer]:
+        found = walk(priority=budget.BULK).list_customers(
+            **arguments, page=number, per_page=per_page
+        )
+        kept = tuple(c for c in found.items if customer_matches_query(c, typed))
+        return replace(found, items=kept)
+
+    return Reader(filters=filters.describe(), page=page)
+
+
+#: The customers the list shows, every page of them.
+KIND = replace(_LIST, read=_read)

@@ -29,6 +29,12 @@ def _fetch(query: ListQuery) -> Page[Customer]:
         page = services.customer_list(
             filters=query.filters, page=query.page, per_page=query.per_page
         )
+    if isinstance(page, services.SiftedPage) and page.cut_short:
+        query.notices.append(
+            f"More than {services.SIFT_PAGE} customers have “{page.term}” in their name or "
+            f"email: these are the matches among the newest {services.SIFT_PAGE}. Type more of "
+            "a name to find an older customer."
+        )
     return page
 
 

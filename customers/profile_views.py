@@ -21,6 +21,8 @@ from customers.services.profile import (
     parse_tab_request,
 )
 from frontoffice.http import HtmxHttpRequest, render, vary_on_htmx, wants_fragment
+from notes.sections import edit_note_id_from, notes_section_context
+from notes.timeline import TIMELINE_TARGET, customer_timeline, parse_kind
 from upstream.failures import Failure, Missing, describe
 
 
@@ -76,7 +78,16 @@ def _not_found(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
 @require_GET
 @vary_on_htmx
 def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateResponse:
-    """The profile. One upstream call; a second only when a tab other than upcoming is open."""
+    """The profile. One upstream call; one more when a tab other than upcoming is open, and one
+    when a visit of the customer's began earlier today (its Today strip)."""
+    return profile_response(request, customer_id)
+
+
+def profile_response(
+    request: HtmxHttpRequest, customer_id: int, *, extra: dict | None = None, status: int = 200
+) -> TemplateResponse:
+    """The profile page, with `extra` context (a notes form that failed, without JavaScript);
+    an HTMX request aimed at the timeline gets the timeline alone."""
     wanted: TabRequest = parse_tab_request(request.GET)
     try:
         profile = customer_profile_get(
@@ -106,7 +117,28 @@ def customer_detail(request: HtmxHttpRequest, customer_id: int) -> TemplateRespo
     if request.GET.get("money"):
         # Without JavaScript the money panel is asked for with the page (?money=1).
         context.update(_money_context(customer_id))
-    return TemplateResponse(request, "customers/detail.html", context)
+    context.update(_notes_context(request, profile))
+    context.update(extra or {})
+    return render(
+        request, "customers/detail.html", context, targets=(TIMELINE_TARGET,), status=status
+    )
+
+
+def _notes_context(request: HtmxHttpRequest, profile) -> dict:
+    """Staff notes and the customer's timeline: local data and the bookings just read."""
+    customer = profile.customer
+    kind, notice = parse_kind(request.GET.get("kind"))
+    return {
+        **notes_section_context(
+            user=request.user,
+            customer_id=customer.id,
+            customer_name=customer.full_name,
+            edit_note_id=edit_note_id_from(request.GET.get("edit_note")),
+        ),
+        "timeline": customer_timeline(
+            customer_id=customer.id, bookings=profile.upcoming.bookings, kind=kind, notice=notice
+        ),
+    }
 
 
 def _book_again_url(profile) -> str:

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from customers.filters import STATUS_LABELS
-from frontoffice.formatting import DASH, format_money, phone_parts
+from frontoffice.formatting import DASH, format_money, phone_parts, status_label
 from frontoffice.tables import TABLE_TEMPLATE, FrontOfficeTable, cell_classes
 
 SORT_NOTE = (
@@ -100,8 +100,8 @@ class CustomerTable(FrontOfficeTable):
         key = str(value)
         if key in STATUS_LABELS:
             return format_html('<span class="chip chip-{}">{}</span>', key, STATUS_LABELS[key])
-        # An unknown status is shown as LatePoint sent it, in a neutral chip.
-        return format_html('<span class="chip">{}</span>', key or DASH)
+        # An unknown status is shown in words, in a neutral chip.
+        return format_html('<span class="chip">{}</span>', status_label(key))
 
     def render_total_spent(self, value: Any) -> str:
         return format_money(value)

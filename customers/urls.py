@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:customer_id>/bookings/", profile_views.customer_bookings, name="bookings"),
     path("<int:customer_id>/money/", profile_views.customer_money, name="money"),
     path("", include("checkout.fee_urls")),
+    path("", include("notes.urls")),
     path("<int:customer_id>/edit/", edit_views.customer_edit, name="edit"),
 ]

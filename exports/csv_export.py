@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from frontoffice.formatting import format_clock
 
 #: Cells a spreadsheet would read as a formula start with one of these (OWASP, CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -37,9 +38,10 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
+        # The date, then the time of day as every screen writes it.
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return f"{value:%Y-%m-%d} {format_clock(value)}"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -79,6 +79,10 @@ class ExportKind:
     columns: Columns
     list_url_name: str  # the list the export is made from
     read: Callable[[str], Reader]  # the list's query string -> the export's reader
+    # Filters the list applies unasked to a query string, on a day: [(name, value)].
+    implied: Callable[[QueryDict, date], list[tuple[str, str]]] | None = None
+    # A filter's value as the list names it, (name, value) -> text: an agent's id -> their name.
+    shown: Callable[[str, str], str] | None = None
 
 
 class ListFilters(Protocol):
@@ -98,6 +102,8 @@ def list_export(
     list_url_name: str,
     filters: Callable[[QueryDict], ListFilters],
     list_method: str,
+    implied: Callable[[QueryDict, date], list[tuple[str, str]]] | None = None,
+    shown: Callable[[str, str], str] | None = None,
 ) -> ExportKind:
     """The export of a list screen: every page of what the list at `?query` shows, in its order
     (the list's own page and page size do not apply), read straight from LatePoint.
@@ -124,6 +130,8 @@ def list_export(
         columns=columns,
         list_url_name=list_url_name,
         read=read,
+        implied=implied,
+        shown=shown,
     )
 
 
@@ -236,7 +244,8 @@ def _write(job: ExportJob, kind: ExportKind, reader: Reader, sleep) -> None:
             job.rows += len(lines)
             job.note = ""
             job.save(update_fields=["pages_done", "pages_total", "expected_rows", "rows", "note"])
-        if not page.items or number >= page.total_pages:
+        # A page a kind sifts (`customers.export`) may keep no row and still have more after it.
+        if (not page.items and not page.has_next) or number >= page.total_pages:
             break
         number += 1
     finished = timezone.now()

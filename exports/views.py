@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from exports import jobs
 from exports.models import ExportJob
 from exports.services import export_start
+from frontoffice.formatting import status_label
 from frontoffice.http import HtmxHttpRequest, render, vary_on_htmx
 from frontoffice.roles import manager_required
 
@@ -29,13 +33,23 @@ def _job(request: HtmxHttpRequest, pk) -> ExportJob:
     return job
 
 
-def _filters_text(query: str) -> list[tuple[str, str]]:
-    """The list's filters as the address had them: (name, value) for each one set."""
+def _filters_text(
+    query: str, kind: jobs.ExportKind | None = None, *, on: date | None = None
+) -> list[tuple[str, str]]:
+    """The list's filters: (name, value) for each one the list applied by itself on the day
+    `on` (the bookings list's "from today"), then each one the address set, named as the list
+    names it (an agent by name, not id)."""
     pairs = []
+    if kind is not None and kind.implied is not None:
+        pairs.extend(kind.implied(QueryDict(query), on or timezone.localdate()))
+    named = kind.shown if kind is not None and kind.shown is not None else (lambda _n, v: v)
     for name, values in QueryDict(query).lists():
         if name in ("page", "per_page"):
             continue
-        value = ", ".join(v for v in values if v)
+        shown = [
+            status_label(v) if name.endswith("status") else named(name, v) for v in values if v
+        ]
+        value = ", ".join(shown)
         if value:
             pairs.append((name.replace("_", " "), value))
     return pairs
@@ -47,7 +61,7 @@ def _context(job: ExportJob) -> dict:
     return {
         "job": job,
         "title": kind.title if kind else job.kind,
-        "filters": _filters_text(job.query),
+        "filters": _filters_text(job.query, kind, on=timezone.localdate(job.created_at)),
         "list_url": list_url + (f"?{job.query}" if job.query else ""),
         "filename": jobs.filename(job),
         "expiry_hours": jobs.expiry_hours(),
@@ -82,7 +96,7 @@ def confirm(request: HtmxHttpRequest, kind: str) -> TemplateResponse:
         {
             "kind": found,
             "query": query,
-            "filters": _filters_text(query),
+            "filters": _filters_text(query, found),
             "list_url": reverse(found.list_url_name) + (f"?{query}" if query else ""),
         },
     )

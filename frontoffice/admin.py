@@ -104,5 +104,5 @@ for model, model_admin in (
     admin.site.register(model, model_admin)
 admin.site.site_header = "LatePoint Front Office: staff accounts"
 admin.site.site_title = "Front office admin"
-admin.site.index_title = "Staff accounts, roles, the audit trail and sign-in locks"
+admin.site.index_title = "Staff accounts, roles, the audit trail, reasons and sign-in locks"
 admin.site.site_url = "/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from datetime import time as dt_time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -79,13 +80,26 @@ def parse_phone(value: Any, region: Any = None) -> phonenumbers.PhoneNumber | No
     return number if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
 
 
+def _home_country_code() -> int:
+    return phonenumbers.country_code_for_region(_phone_region(None) or "")
+
+
+def _shown_phone(number: phonenumbers.PhoneNumber) -> str:
+    """The business's own country in its national format ("(512) 544-2223"), any other in
+    international format ("+44 20 7946 0958")."""
+    home = number.country_code == _home_country_code()
+    kind = phonenumbers.PhoneNumberFormat.NATIONAL if home else None
+    return phonenumbers.format_number(number, kind or phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def format_phone(value: Any, region: Any = None) -> str:
-    """A phone number as every screen shows it: international format ("+1 512-544-2223");
-    the text as given when it cannot be read."""
+    """A phone number as every screen and file shows it: national format for the business's
+    region (FRONTOFFICE_PHONE_REGION), international for others; the text as given when it
+    cannot be read."""
     number = parse_phone(value, region)
     if number is None:
         return value.strip() if isinstance(value, str) else ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return _shown_phone(number)
 
 
 def phone_uri(value: Any, region: Any = None) -> str:
@@ -104,18 +118,48 @@ def phone_parts(value: Any, region: Any = None) -> tuple[str, str]:
     once (and remembered: a list shows the same numbers render after render)."""
     if not isinstance(value, str):
         return format_phone(value, region), phone_uri(value, region)
-    return _phone_parts(value, _phone_region(region))
+    return _phone_parts(value, _phone_region(region), _home_country_code())
 
 
 @lru_cache(maxsize=4096)
-def _phone_parts(value: str, region: str | None) -> tuple[str, str]:
+def _phone_parts(value: str, region: str | None, home: int) -> tuple[str, str]:
     number = parse_phone(value, region)
     if number is None:
         return value.strip(), phone_uri(value, region)
     return (
-        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        _shown_phone(number),
         "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
     )
+
+
+def format_clock(value: Any) -> str:
+    """A time of day as every screen and file writes it (FRONTOFFICE_CLOCK): "09:45" on a
+    24-hour clock, "9:45 am" on a 12-hour one. An aware datetime is read on the business's
+    clock; anything else -> ""."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    elif not isinstance(value, dt_time):
+        return ""
+    if getattr(settings, "FRONTOFFICE_CLOCK", "24") == "12":
+        hour = value.hour % 12 or 12
+        return f"{hour}:{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def format_clock_span(start: Any, end: Any = None) -> str:
+    """A start and end joined by an en dash, or the start alone; "" without a start."""
+    begins = format_clock(start)
+    if not begins:
+        return ""
+    until = format_clock(end)
+    return f"{begins}\u2013{until}" if until else begins
+
+
+def zone_words(name: str | None = None) -> str:
+    """The business's time zone as a person says it: "America/New_York" -> "New York time"."""
+    zone = str(name or settings.TIME_ZONE)
+    place = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return "UTC" if place.upper() in ("UTC", "GMT", "Z") else f"{place} time"
 
 
 def safe_url(value: Any, *, schemes: tuple[str, ...] = ("http", "https")) -> str:

@@ -21,3 +21,15 @@ class UpstreamBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {len(self.log.split())} sent in the last minute"
+
+
+class WalkInGuest(models.Model):
+    """The one LatePoint guest customer that walk-ins given no name are booked for, per
+    LatePoint site (`LATEPOINT_API_URL`), so that it is created once and found again."""
+
+    site = models.CharField(max_length=300, unique=True)
+    customer_id = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.site}: customer {self.customer_id}"

@@ -95,7 +95,8 @@ def assess_risk(
     recommendations = []
     if not never_booked and days > 90:
         recommendations.append("Send reactivation campaign")
-    if (stats.no_show_bookings or 0) > 2:
+    # Reminders answer a no-show habit: more than two, and a rate that raised the risk level.
+    if (stats.no_show_bookings or 0) > 2 and rate_value > 10:
         recommendations.append("Implement additional reminders")
     if stats.total_bookings > 10 and stats.total_spent > 500:
         recommendations.append("Candidate for loyalty program")

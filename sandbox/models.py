@@ -93,7 +93,8 @@ class Location(models.Model):
 class Customer(models.Model):
     first_name = models.CharField(max_length=200)
     last_name = models.CharField(max_length=200)
-    email = models.CharField(max_length=200, unique=True)  # stored lower-cased
+    # Stored lower-cased; unique when given ("" for a guest created without one).
+    email = models.CharField(max_length=200, blank=True, default="")
     phone = models.CharField(max_length=40, blank=True, default="")
     status = models.CharField(max_length=30, default="active", db_index=True)
     is_guest = models.BooleanField(default=False)
@@ -117,6 +118,11 @@ class Customer(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["-created_at", "-id"], name="customer_list_order")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~models.Q(email=""), name="customer_email_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

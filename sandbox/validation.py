@@ -125,7 +125,9 @@ def customer_fields(body: dict, *, creating: bool) -> tuple[dict, dict]:
             else:
                 clean[field] = value
 
-    if creating or "email" in body:
+    if creating and body.get("email") in (None, ""):
+        pass  # optional for the API (the newer create-customer page): a guest may have none
+    elif creating or "email" in body:
         value, error = clean_email(body.get("email"))
         if error:
             errors["email"] = error

@@ -190,7 +190,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     clean, errors = customer_fields(body, creating=True)
     if errors:
         return e1(400, "validation_failed", "The provided data is not valid", errors)
-    if Customer.objects.filter(email=clean["email"]).exists():
+    if clean.get("email") and Customer.objects.filter(email=clean["email"]).exists():
         return e1(409, "email_exists", "A customer with this email already exists")
     moment = now()
     custom = {k: v for k, v in clean.pop("custom_fields", {}).items() if v not in (None, "")}

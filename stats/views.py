@@ -11,6 +11,7 @@ from frontoffice.roles import manager_required
 from history.services import reference_copy
 from stats.charts import daily_chart, service_chart
 from stats.forms import stats_query_from_params
+from stats.reasons import reason_figures
 from stats.services import RISK_CANDIDATES, dashboard_get
 
 
@@ -28,6 +29,16 @@ def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
         locations=reference.locations,
     )
     board = dashboard_get(query=query, today=today, reference=reference)
+    # Why bookings were lost or moved, over the days the figures are of (no call).
+    reasons = None
+    if board.current is not None:
+        reasons = reason_figures(
+            period=board.part or query.period,
+            reference=reference,
+            agent_id=query.agent_id,
+            service_id=query.service_id,
+            location_id=query.location_id,
+        )
     context = {
         "form": form,
         "corrections": corrections,
@@ -36,5 +47,6 @@ def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
         "daily_chart": daily_chart(board.daily),
         "service_chart": service_chart(board.revenue_by_service),
         "risk_limit": RISK_CANDIDATES,
+        "reasons": reasons,
     }
     return render(request, "stats/dashboard.html", context, partial="stats-dashboard")

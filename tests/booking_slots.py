@@ -8,6 +8,7 @@ Tests delete what they created (`delete_bookings`), so later tests see the seed 
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -93,3 +94,68 @@ def new_booking(box: Sandbox, day: date, start_time: str, *, tag: str = "booking
     )
     assert status in (200, 201), body
     return int(body.get("data", body)["id"])
+
+
+def begun_minutes_ago(box: Sandbox, booking_id: int, minutes: int = 2) -> tuple:
+    """Make a booking of today begin `minutes` ago (no earlier than today's midnight), straight
+    in the sandbox's database (its API refuses a time past), so that it may be completed or
+    marked a no-show whatever the hour the tests run. Returns what to give `restore_start`."""
+
+    conn = sqlite3.connect(box.db_path)  # the Sandbox's db() is read-only
+    with conn:
+        row = conn.execute(
+            "SELECT start_at, end_at, start_date, start_time, end_time, duration "
+            "FROM sandbox_booking WHERE id = ?",
+            (booking_id,),
+        ).fetchone()
+        now = datetime.now(SITE_TZ)
+        start = max(now - timedelta(minutes=minutes), now.replace(hour=0, minute=0, second=0))
+        start = start.replace(second=0, microsecond=0)
+        end = start + timedelta(minutes=row[5])
+        utc = ZoneInfo("UTC")
+        conn.execute(
+            "UPDATE sandbox_booking SET start_at = ?, end_at = ?, start_date = ?, "
+            "start_time = ?, end_time = ? WHERE id = ?",
+            (
+                start.astimezone(utc).strftime("%Y-%m-%d %H:%M:%S"),
+                end.astimezone(utc).strftime("%Y-%m-%d %H:%M:%S"),
+                start.date().isoformat(),
+                start.strftime("%H:%M"),
+                end.strftime("%H:%M") if end.date() == start.date() else "23:59",
+                booking_id,
+            ),
+        )
+    conn.close()
+    return (booking_id, *row[:5])
+
+
+def restore_start(box: Sandbox, saved: tuple) -> None:
+    """Put back the times `begun_minutes_ago` changed."""
+
+    booking_id, *values = saved
+    conn = sqlite3.connect(box.db_path)
+    with conn:
+        conn.execute(
+            "UPDATE sandbox_booking SET start_at = ?, end_at = ?, start_date = ?, "
+            "start_time = ?, end_time = ? WHERE id = ?",
+            (*values, booking_id),
+        )
+    conn.close()
+
+
+def backdate(sandbox, booking_id: int, *, days_ago: int = 7) -> None:
+    """Move a booking made for a test to `days_ago` days before today, straight in the
+    sandbox's database (its API refuses a past date): only a booking that has begun may be
+    marked a no-show."""
+    conn = sqlite3.connect(sandbox.db_path)  # its db() is read-only
+    with conn:
+        (day,) = conn.execute(
+            "SELECT start_date FROM sandbox_booking WHERE id = ?", (booking_id,)
+        ).fetchone()
+        shift = f"-{(date.fromisoformat(day) - site_today()).days + days_ago} days"
+        conn.execute(
+            "UPDATE sandbox_booking SET start_at = datetime(start_at, ?), "
+            "end_at = datetime(end_at, ?), start_date = date(start_date, ?) WHERE id = ?",
+            (shift, shift, shift, booking_id),
+        )
+    conn.close()

@@ -17,8 +17,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -51,6 +53,14 @@ def sandbox_env(db_path: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig) -> str | None:
+    """pytest-playwright's `base_url` (`--base-url`, or the `base_url` ini option), as a plain
+    function: the plugin's own is a session fixture defined as an instance method, which
+    pytest 10 removes."""
+    return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
 
 
 @dataclass
@@ -253,9 +263,51 @@ def take_booking(sandbox):
             if row["id"] not in _taken:
                 _taken.add(row["id"])
                 return row["id"]
+        if when == "today":
+            return _bring_to_today(sandbox, status, today)
         raise AssertionError(f"the sandbox has no spare {when} {status} booking")
 
     return take
+
+
+def _bring_to_today(sandbox, status: str, today: str) -> int:
+    """Once today's own bookings of a status are all taken: a spare one of that status from
+    two to eight weeks ahead (days few tests look at), moved to today at its own time of day,
+    with an agent free then (so no agent is booked twice at once)."""
+    from datetime import date, datetime, timedelta
+
+    from tests.booking_slots import SITE_TZ
+
+    first = date.fromisoformat(today)
+    conn = sqlite3.connect(sandbox.db_path)  # its db() is read-only
+    conn.row_factory = sqlite3.Row
+    with closing(conn), conn:
+        rows = conn.execute(
+            "SELECT b.id, b.start_time, b.end_time FROM sandbox_booking b"
+            " WHERE b.status = ? AND b.start_date >= ? AND b.start_date <= ? AND NOT EXISTS ("
+            "  SELECT 1 FROM sandbox_booking o WHERE o.agent_id = b.agent_id"
+            "  AND o.start_date = ? AND o.status != 'cancelled'"
+            "  AND o.start_time < b.end_time AND o.end_time > b.start_time)"
+            " ORDER BY b.start_date DESC, b.id LIMIT 200",
+            (status, str(first + timedelta(days=14)), str(first + timedelta(days=60)), today),
+        ).fetchall()
+        for row in rows:
+            if row["id"] in _taken:
+                continue
+            day = date.fromisoformat(today)
+
+            def utc(hhmm: str, day=day) -> str:
+                local = datetime.combine(day, datetime.strptime(hhmm, "%H:%M").time())
+                moment = local.replace(tzinfo=SITE_TZ).astimezone(ZoneInfo("UTC"))
+                return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+            conn.execute(
+                "UPDATE sandbox_booking SET start_date = ?, start_at = ?, end_at = ? WHERE id = ?",
+                (today, utc(row["start_time"]), utc(row["end_time"]), row["id"]),
+            )
+            _taken.add(row["id"])
+            return row["id"]
+    raise AssertionError(f"the sandbox has no spare today {status} booking, nor one to move")
 
 
 @pytest.fixture
@@ -309,6 +361,10 @@ def pytest_runtest_teardown(item, nextitem):
     with item.config.stash[blocking_manager_key].unblock():
         for name in ROLES:
             Group.objects.get_or_create(name=name)
+        # The reasons' list, made by bookings' data migration, likewise.
+        from bookings.reasons import create_default_reasons
+
+        create_default_reasons()
 
 
 PASSWORD = "correct-horse-battery-staple"

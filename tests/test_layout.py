@@ -17,6 +17,7 @@ APPS = (
     "exports",
     "frontoffice",
     "history",
+    "notes",
     "signin",
     "stats",
     "upstream",

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exports.models import ExportJob
+from notes.models import Note
 
 #: URL name -> the query parameters its view reads. Every screen also gets a stray key or two.
 QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -52,6 +53,9 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "customers:money": ("money",),  # the profile's money panel (HTMX; else a redirect)
     "customers:fees:pay": (),  # a fee's Take payment page
     "customers:edit": (),
+    "customers:notes:add": (),  # POST only
+    "customers:notes:edit": (),  # GET: the note's edit form (HTMX; else back to the profile)
+    "customers:notes:pin": (),  # POST only
     "takings:day": ("date",),  # the day's takings
     "bookings:list": (
         "date_from",
@@ -78,6 +82,7 @@ QUERY_PARAMETERS: dict[str, tuple[str, ...]] = {
     "bookings:new": ("customer", "service", "agent", "location", "date", "time", "after", "q"),
     "bookings:walk-in": ("customer", "service", "q"),
     "bookings:reschedule": ("date", "agent", "time"),
+    "calendar-move": ("date", "time", "agent", "seen"),  # GET: the move's confirmation
     "exports:list": (),
     "exports:start": ("kind", "query"),  # POST only
     "exports:detail": (),
@@ -220,8 +225,8 @@ def _query(names: tuple[str, ...]):
 
 @pytest.fixture
 def seeded(live_sandbox, manager) -> dict[str, object]:
-    """Real path parameters: a booking of the sandbox, its customer, a field name, and a
-    finished export of the manager's."""
+    """Real path parameters: a booking of the sandbox, its customer, a field name, a
+    finished export of the manager's, and a note of the manager's on that customer."""
     with live_sandbox.db() as conn:
         row = conn.execute(
             "SELECT id, customer_id, order_id FROM sandbox_booking ORDER BY id LIMIT 1"
@@ -232,12 +237,16 @@ def seeded(live_sandbox, manager) -> dict[str, object]:
         state=ExportJob.State.DONE,
         expires_at=timezone.now() + timedelta(hours=1),
     )
+    note = Note.objects.create(
+        customer_id=int(row["customer_id"]), text="robustness walk", author=manager
+    )
     return {
         "booking_id": row["id"],
         "customer_id": row["customer_id"],
         "order_id": row["order_id"],
         "field_name": "email",
         "pk": export.pk,
+        "note_id": note.pk,
     }
 
 

@@ -188,7 +188,12 @@ def test_a_status_change_under_a_fault_keeps_the_reason(
         cache.clear()
     switch_on(live_sandbox, fault)
     reason = f"Flu; will rebook ({fault.name}, {opened})"
-    data = {"to_status": "cancelled", "reason": reason, "confirmed": "yes"}
+    data = {
+        "to_status": "cancelled",
+        "reason": "customer-cancelled",
+        "reason_text": reason,
+        "confirmed": "yes",
+    }
     data["seen_status"] = "approved"
 
     response = manager_client.post(f"/bookings/{booking_id}/status/", data)

@@ -22,8 +22,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _group(pgid: int) -> list[int]:
-    """The processes still in a process group (read from /proc)."""
+def _session(sid: int) -> list[int]:
+    """The processes still in a session (read from /proc): `make run` and everything it started,
+    each of scripts/run.sh's processes in a process group of its own."""
     alive = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -32,9 +33,21 @@ def _group(pgid: int) -> list[int]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
+        if int(fields[3]) == sid and fields[0] != "Z":
             alive.append(int(entry.name))
     return alive
+
+
+def _run_script(sid: int) -> int:
+    """scripts/run.sh's own process (its pid is what `$$` is in it)."""
+    for pid in _session(sid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if command[:2] == [b"bash", b"./scripts/run.sh"]:
+            return pid
+    raise AssertionError("scripts/run.sh is not running")
 
 
 def _answers(port: int) -> bool:
@@ -60,7 +73,25 @@ def demo_env(tmp_path) -> dict[str, str]:
     return env
 
 
-def test_a_sigterm_to_make_stops_the_sandbox_the_front_office_and_the_worker(demo_env):
+def _signal(run: subprocess.Popen, how: str) -> None:
+    if how == "Ctrl-C":  # a terminal's Ctrl-C: SIGINT to its foreground process group, make's
+        os.killpg(run.pid, signal.SIGINT)
+    elif how == "SIGTERM to make":
+        run.send_signal(signal.SIGTERM)
+    elif how == "SIGTERM to scripts/run.sh":
+        os.kill(_run_script(run.pid), signal.SIGTERM)
+    elif how == "make killed outright":
+        run.send_signal(signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["SIGTERM to make", "Ctrl-C", "SIGTERM to scripts/run.sh", "make killed outright"],
+)
+def test_make_run_stops_the_sandbox_the_front_office_and_the_worker(demo_env, how, tmp_path):
+    # Written to a file, not a pipe nobody reads while it runs: a full pipe would block the
+    # processes writing to it, and so their stop.
+    log = tmp_path / "make-run.log"
     run = subprocess.Popen(
         [
             "make",
@@ -71,29 +102,38 @@ def test_a_sigterm_to_make_stops_the_sandbox_the_front_office_and_the_worker(dem
         ],
         cwd=ROOT,
         env=demo_env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
         started = time.monotonic()
-        while not (_answers(int(demo_env["PORT"])) and len(_group(run.pid)) >= 5):
-            assert run.poll() is None, run.stdout.read().decode()
+        while not (_answers(int(demo_env["PORT"])) and len(_session(run.pid)) >= 5):
+            assert run.poll() is None, log.read_text()
             assert time.monotonic() - started < 120, "make run did not start"
             time.sleep(0.5)
 
-        run.send_signal(signal.SIGTERM)
+        _signal(run, how)
         stopped = time.monotonic()
-        while _group(run.pid) and time.monotonic() - stopped < 20:
+        while _session(run.pid) and time.monotonic() - stopped < 20:
             time.sleep(0.2)
+        took = time.monotonic() - stopped
 
-        assert _group(run.pid) == [], "still running after SIGTERM to make"
+        assert _session(run.pid) == [], f"still running after {how}:\n{log.read_text()[-3000:]}"
+        assert took < 10, f"{how}: everything stopped only after {took:.1f} s"
         assert not _answers(int(demo_env["PORT"]))
-        output = run.stdout.read().decode()
+        for port in (demo_env["PORT"], demo_env["SANDBOX_PORT"]):
+            with socket.socket() as again:
+                again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                again.bind(("127.0.0.1", int(port)))  # free for the next `make run`
+        run.wait(timeout=10)
+        output = log.read_text()
         assert "Stopped." in output
+        assert "SIGKILL" not in output
+        assert "Traceback" not in output
     finally:
-        if _group(run.pid):
-            os.killpg(run.pid, signal.SIGKILL)
+        for pid in _session(run.pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_a_port_still_held_says_what_to_stop(demo_env):

@@ -292,6 +292,13 @@ class CachedLatePoint(MoneyGateway, ReadCache):
             for item in page.items
         )
 
+    def remember_from_bookings(self, name: str, compute: Callable[[], Any], **arguments: Any):
+        """A small value worked out from booking reads (a week's summary), kept like the
+        pages it is made of: fresh as long as they are (`date_to` in `arguments` says which
+        kind), refreshed by any booking write; computed (its reads made) only when not."""
+        kind = READS["list_bookings"].kind_for(arguments)
+        return self._read(f"derived:{name}", kind, ("bookings",), arguments, compute)
+
     # --- writes (never retried; invalidate even when the answer was lost) --------------------
     def create_customer(self, fields: Mapping[str, Any]) -> Customer:
         try:

@@ -22,6 +22,7 @@ from bookings.models import CheckIn
 from bookings.services.badges import CustomerBadge, customer_badges
 from bookings.services.listing import booking_get
 from bookings.services.status import status_label, transition_allowed
+from frontoffice.formatting import format_clock
 from latepoint.errors import LatePointError, NotFound
 from latepoint.models import Booking, BookingStatus
 from upstream import metrics as upstream_metrics
@@ -103,7 +104,10 @@ def booking_check_in(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
             error=refusal,
         )
         raise checkins.CheckInError(refusal)
-    checkin = checkins.checkin_create(user=user, booking_id=booking.id, customer_id=customer_id)
+    name = booking.customer.full_name if booking.customer else ""
+    checkin = checkins.checkin_create(
+        user=user, booking_id=booking.id, customer_id=customer_id, customer_name=name
+    )
     return booking, checkin
 
 
@@ -125,9 +129,15 @@ def booking_check_in_undo(*, user, booking_id: int) -> tuple[Booking, CheckIn]:
 # --- the Today board ----------------------------------------------------------------------
 
 
-def minutes_late(booking: Booking, check_in: CheckIn | None, *, now: datetime) -> int:
-    """Minutes past the start for an open booking nobody checked in for (0 otherwise)."""
+def minutes_late(
+    booking: Booking, check_in: CheckIn | None, *, now: datetime, zone: tzinfo | None = None
+) -> int:
+    """Minutes past the start for an open booking of today (the business's, `zone`) nobody
+    checked in for (0 otherwise: an older one is overdue, `overdue.overdue_note`)."""
     if check_in is not None or booking.start is None or booking.status not in OPEN_STATUSES:
+        return 0
+    zone = zone or timezone.get_current_timezone()
+    if booking.start.astimezone(zone).date() != now.astimezone(zone).date():
         return 0
     late = int((now - booking.start).total_seconds() // 60)
     return max(late, 0)
@@ -143,6 +153,8 @@ class BoardRow:
     badge: CustomerBadge | None = None
     #: Late long enough for No-show to be offered on the row (and LatePoint allows it).
     no_show_offered: bool = False
+    #: The customer's other bookings of the day at an overlapping time (`overlaps.flag_rows`).
+    doubles: tuple[Booking, ...] = ()
 
     @property
     def id(self) -> int:
@@ -184,7 +196,7 @@ def board_row(
     zone = zone or timezone.get_current_timezone()
     today = now.astimezone(zone).date()
     of_today = booking.start is not None and booking.start.astimezone(zone).date() == today
-    late = minutes_late(booking, check_in, now=now) if of_today else 0
+    late = minutes_late(booking, check_in, now=now, zone=zone) if of_today else 0
     return BoardRow(
         booking=booking,
         check_in=check_in,
@@ -370,7 +382,7 @@ def arrival_slot(booking: Booking, checked_in: CheckIn | str | None) -> ArrivalS
         booking_id=booking.id,
         note=note,
         can_check_in=not note and not checkin_refusal(booking),
-        time=start.strftime("%H:%M") if start else "",
+        time=format_clock(start) if start else "",
         who=booking.customer.full_name if booking.customer else "",
     )
 

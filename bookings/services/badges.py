@@ -25,6 +25,7 @@ from frontoffice.risk import RiskAssessment, assess_risk
 from history.services import whole_history_covered
 from latepoint.errors import LatePointError, NotFound
 from latepoint.models import Customer, CustomerStats, CustomerStatus
+from notes.services import PinnedAlert, pinned_alerts_for
 from stats.history_figures import history_customer_stats
 from upstream.failures import describe
 from upstream.gateway import api
@@ -39,6 +40,8 @@ class CustomerBadge:
     customer: Customer | None = None
     #: Why the booking page could not read the customer's status ("" when it could).
     status_error: str = ""
+    #: The customer's pinned staff notes, shown as an alert (`notes.services`).
+    alerts: tuple[PinnedAlert, ...] = ()
 
     @property
     def blocked(self) -> bool:
@@ -75,27 +78,37 @@ def _badge(
     *,
     today: date,
     status_error: str = "",
+    alerts: tuple[PinnedAlert, ...] = (),
 ) -> CustomerBadge:
     risk = None
     if stats is not None:
         risk = assess_risk(stats, today=today, customer=customer)
     return CustomerBadge(
-        customer_id=customer_id, risk=risk, customer=customer, status_error=status_error
+        customer_id=customer_id,
+        risk=risk,
+        customer=customer,
+        status_error=status_error,
+        alerts=alerts,
     )
 
 
 def customer_badges(
     customer_ids: Iterable[int], *, now: datetime | None = None
 ) -> dict[int, CustomerBadge]:
-    """The badges of many customers (a board's, a calendar's), by id: no call is made."""
+    """The badges of many customers (a board's, a calendar's), by id, with their pinned
+    alerts (one query for all): no call is made."""
     ids = sorted({int(cid) for cid in customer_ids if cid})
     if not ids:
         return {}
     now = now or timezone.now()
     lifetime = held_customer_stats(ids, now=now)
     known = api().cached_customer_summaries(ids)
+    alerts = pinned_alerts_for(ids)
     today = timezone.localtime(now).date()
-    return {cid: _badge(cid, lifetime.get(cid), known.get(cid), today=today) for cid in ids}
+    return {
+        cid: _badge(cid, lifetime.get(cid), known.get(cid), today=today, alerts=alerts.get(cid, ()))
+        for cid in ids
+    }
 
 
 def booking_badge(*, customer_id: int) -> CustomerBadge:
@@ -112,5 +125,10 @@ def booking_badge(*, customer_id: int) -> CustomerBadge:
     except LatePointError as exc:
         error = f"Whether this customer is blocked could not be checked: {describe(exc).title}."
     return _badge(
-        customer_id, stats, customer, today=timezone.localtime(now).date(), status_error=error
+        customer_id,
+        stats,
+        customer,
+        today=timezone.localtime(now).date(),
+        status_error=error,
+        alerts=pinned_alerts_for([customer_id]).get(customer_id, ()),
     )

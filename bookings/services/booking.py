@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_outcome
+from bookings.services.booking_names import booking_names
+from customers.services.matching import customer_matches_query, search_term
 from history.sync import booking_record
 from latepoint.client import ANY_AGENT
 from latepoint.errors import LatePointError, NotFound
@@ -61,6 +64,8 @@ class NewBooking:
     notes: str = ""
     send_confirmation: bool = True
     status: str = BookingStatus.APPROVED.value
+    #: The customer's name as the screen showed it (for the audit trail; not sent).
+    customer_name: str = ""
 
     def fields(self) -> dict[str, Any]:
         """The keyword arguments of `create_booking()`."""
@@ -106,6 +111,19 @@ def _matches(booking: Booking, new: NewBooking) -> bool:
     return local.date() == new.day and local.strftime("%H:%M") == new.start_time and same_service
 
 
+def own_booking(booking: Booking, new: NewBooking, *, after_unknown: bool) -> bool:
+    """Whether a booking of the customer overlapping `new` is the desk's own attempt at it,
+    not a second booking: the one an earlier, unanswered send of this form made (which
+    `create_booking` looks for and lands on, sending nothing), or the very booking the form
+    describes with the same agent (LatePoint refuses that time as taken, and `create_booking`
+    finds the refusal is this customer's own booking)."""
+    if not _matches(booking, new):
+        return False
+    if after_unknown:
+        return True
+    return booking.agent is not None and booking.agent.id == new.agent_id
+
+
 def _customer_of(new: NewBooking) -> int | None:
     """The customer the booking is for: chosen, or (a new one) found by email, fresh."""
     if new.customer_id is not None:
@@ -130,10 +148,12 @@ def booked_earlier(new: NewBooking) -> Booking | None:
     return next((b for b in page.items if _matches(b, new)), None)
 
 
-def _summary(booking: Booking | None, new: NewBooking, verb: str) -> str:
+def _summary(booking: Booking | None, new: NewBooking, verb: str, names: dict[str, str]) -> str:
     code = booking.booking_code if booking is not None and booking.booking_code else ""
-    when = f"{new.day:%d %b %Y} {new.start_time}"
-    return f"{verb} {code} for {when}".replace("  ", " ")
+    when = f"{new.day:%a %d %b %Y} {names['time']}"
+    who = f" for {names['customer']}" if names.get("customer") else ""
+    what = f": {names['service']} with {names['agent']}, {when}"
+    return f"{verb} {code}{who}{what}".replace("  ", " ")
 
 
 def _earlier_outcome(new: NewBooking) -> writes.Outcome | None:
@@ -170,9 +190,6 @@ def create_booking(
     sends only if nothing is there. A time refused as taken is checked the same way, so the
     desk's own earlier booking is never called taken."""
     fields = new.fields()
-    recorded = {k: v for k, v in fields.items() if k != "customer"}
-    if new.new_customer:
-        recorded["customer_email"] = new.new_customer.get("email", "")
     outcome = _earlier_outcome(new) if after_unknown else None
     if outcome is None:
         outcome = writes.attempt(
@@ -188,6 +205,13 @@ def create_booking(
                 outcome = earlier
     booking = outcome.record if outcome.done else None
     customer_id = booking.customer.id if booking and booking.customer else new.customer_id
+    names = booking_names(new, booking)
+    recorded = {**names, "date": new.day.isoformat(), "start_time": new.start_time}
+    recorded.update(status=new.status, send_confirmation=new.send_confirmation)
+    if new.notes:
+        recorded["notes"] = new.notes
+    if new.new_customer:
+        recorded["customer_email"] = new.new_customer.get("email", "")
     audit_outcome(
         outcome,
         user=user,
@@ -195,7 +219,8 @@ def create_booking(
         object_type="booking",
         object_id=booking.id if booking else "",
         customer_id=customer_id,
-        summary=_summary(booking, new, "Booked" if booking else "Booking not made"),
+        customer_name=names.get("customer", ""),
+        summary=_summary(booking, new, "Booked" if booking else "Booking not made", names),
         changes=recorded,
     )
     if booking is not None:
@@ -262,15 +287,19 @@ def walk_in(
     customer_id: int | None = None,
     new_customer: dict[str, str] | None = None,
     after_unknown: bool = False,
-) -> writes.Outcome:
-    """Book a walk-in into today's free time with any agent, and check them in: one
-    confirmed step. A time taken meanwhile is refused (nothing is made); a lost answer is
-    looked for before anything is said, and a walk-in found booked is checked in."""
+    agent_id: int | str = ANY_AGENT,
+) -> tuple[writes.Outcome, str]:
+    """Book a walk-in into today's free time with `agent_id` (or any agent), and check them
+    in: one confirmed step. A time taken meanwhile is refused (nothing is made); a lost answer
+    is looked for before anything is said, and a walk-in found booked is checked in.
+
+    Returns the booking's outcome and, when it is booked, why the check-in could not be
+    recorded ("" when it was)."""
     from bookings import checkins
 
     new = NewBooking(
         service_id=service_id,
-        agent_id=ANY_AGENT,
+        agent_id=agent_id,
         day=timezone.localdate(),
         start_time=start_time,
         customer_id=customer_id,
@@ -278,21 +307,28 @@ def walk_in(
         send_confirmation=False,
     )
     outcome = create_booking(user=user, new=new, after_unknown=after_unknown, words=WALK_IN_WORDS)
-    if outcome.done:
-        booking = outcome.record
+    if not outcome.done:
+        return outcome, ""
+    booking = outcome.record
+    try:
         if not checkins.checkins_for_bookings([booking.id]):
             checkins.checkin_create(
                 user=user,
                 booking_id=booking.id,
                 customer_id=booking.customer.id if booking.customer else customer_id,
+                customer_name=booking.customer.full_name if booking.customer else "",
             )
-    return outcome
+    except (checkins.CheckInError, DatabaseError) as exc:
+        return outcome, str(exc) or "the front office could not record it"
+    return outcome, ""
 
 
 # --- the customer to book ------------------------------------------------------------------------
 
 #: Customers a search shows at most.
 MATCHES = 8
+#: Answers read for a search of fragments, sifted down to MATCHES.
+MATCHES_FETCH = 50
 
 
 def booking_customer(customer_id: int | None) -> tuple[Customer | None, str, bool]:
@@ -314,8 +350,13 @@ def customer_matches(query: str) -> tuple[list[Customer], str]:
     query = query.strip()
     if len(query) < 2:
         return [], ""
+    term = search_term(query[:100])
     try:
-        return list(api().list_customers(search=query[:100], per_page=MATCHES).items), ""
+        if term == query[:100]:
+            return list(api().list_customers(search=term, per_page=MATCHES).items), ""
+        # Fragments ("Marg Mie", "415-956"), sifted as Today's quick search does.
+        found = api().list_customers(search=term, per_page=MATCHES_FETCH).items
     except LatePointError as exc:
         error = describe(exc)
         return [], f"{error.title}: {error.message}"
+    return [c for c in found if customer_matches_query(c, query)][:MATCHES], ""

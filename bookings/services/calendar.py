@@ -5,7 +5,8 @@ what the other read) and the agents list from the cached reference data. Narrowi
 or an agent is done here, on that listing, so switching costs no call. LatePoint's API gives no
 agent's working hours: the grid shows the business hours (FRONTOFFICE_DAY_START/_END), widened
 to any booking outside them, and a free gap is a row within them that no booking still standing
-covers.
+covers. Where FRONTOFFICE_AGENT_HOURS gives an agent's working hours (frontoffice/working_hours),
+their column is free only within them, and their day off not at all.
 
 The grid's types are in `calendar_types`, and the steps that lay it out in `calendar_layout`.
 """
@@ -15,10 +16,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from bookings.services.arrivals import board_rows, day_bookings
 from bookings.services.calendar_layout import (
+    DaySpan,
     agent_active,
     block_order,
     columns_note,
@@ -32,6 +35,7 @@ from bookings.services.calendar_layout import (
     place_blocks,
 )
 from bookings.services.calendar_types import CalendarSource, DayCalendar, clock
+from frontoffice.working_hours import day_periods
 from latepoint.models import Agent, Location
 from upstream.gateway import api
 
@@ -97,6 +101,57 @@ def _narrowed(
     return board_rows(bookings, now=now), away
 
 
+def _working_periods(columns: list, day: date) -> list:
+    """Each column's working periods that day (FRONTOFFICE_AGENT_HOURS): None where not given,
+    () on the agent's day off."""
+    hours = settings.FRONTOFFICE_AGENT_HOURS
+    return [
+        day_periods(hours, col.agent_id, day.weekday()) if col.agent_id is not None else None
+        for col in columns
+    ]
+
+
+def _grid_rows(
+    *,
+    day: date,
+    span: DaySpan,
+    columns: list,
+    lanes: list,
+    periods: list,
+    now: datetime,
+    now_min: int | None,
+) -> list:
+    """The grid's 15-minute rows, each cell free or not (a past day has no free cell)."""
+    bookable = day >= timezone.localtime(now).date()
+    free = free_matrix(lanes, span, now_min=now_min, bookable=bookable, periods=periods)
+    return [
+        grid_row(
+            r,
+            span=span,
+            columns=columns,
+            lanes=lanes,
+            free=free,
+            now=now,
+            now_min=now_min,
+            periods=periods,
+        )
+        for r in range(span.count)
+    ]
+
+
+def _filled_columns(columns: list, *, lanes: list, blocks: list, periods: list) -> list:
+    """The columns with their lanes, the count of their own blocks, and whether it is a day off."""
+    return [
+        replace(
+            col,
+            lanes=len(lanes[i]),
+            count=sum(1 for b in blocks if b.column == i and not b.elsewhere),
+            off=periods[i] == (),
+        )
+        for i, col in enumerate(columns)
+    ]
+
+
 def calendar_grid(
     *,
     source: CalendarSource,
@@ -126,20 +181,11 @@ def calendar_grid(
         placed, span=span, columns=columns, index_of=index_of, day=day, elsewhere=away
     )
     now_min = minute_of(now, day) if is_today else None
-    bookable = day >= timezone.localtime(now).date()
-    free = free_matrix(lanes, span, now_min=now_min, bookable=bookable)
-    grid_rows = [
-        grid_row(r, span=span, columns=columns, lanes=lanes, free=free, now=now, now_min=now_min)
-        for r in range(span.count)
-    ]
-    columns = [
-        replace(
-            col,
-            lanes=len(lanes[i]),
-            count=sum(1 for b in blocks if b.column == i and not b.elsewhere),
-        )
-        for i, col in enumerate(columns)
-    ]
+    periods = _working_periods(columns, day)
+    grid_rows = _grid_rows(
+        day=day, span=span, columns=columns, lanes=lanes, periods=periods, now=now, now_min=now_min
+    )
+    columns = _filled_columns(columns, lanes=lanes, blocks=blocks, periods=periods)
     return DayCalendar(
         day=day,
         is_today=is_today,

@@ -6,7 +6,7 @@ cells. Pure functions of what `bookings.services.calendar` read: no call to Late
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from bookings.services.calendar_types import (
     GridRow,
     clock,
 )
+from frontoffice.formatting import format_clock
 from latepoint.models import Agent, Booking
 
 #: One column's lanes side by side; each lane holds, per row, the block on it or None.
@@ -194,7 +195,25 @@ def place_blocks(
     for taken in lanes:
         if not taken:
             taken.append([None] * count)
-    return lanes, blocks
+    return lanes, [_widened(block, lanes[block.column]) for block in blocks]
+
+
+def _widened(block: Block, taken: Lanes) -> Block:
+    """The block spread over the lanes to its right that are empty in all its rows, which it
+    then takes (so no other block spreads there too)."""
+    rows = range(block.first, block.first + block.span)
+    width = 1
+    for lane in taken[block.lane + 1 :]:
+        if any(lane[r] is not None for r in rows):
+            break
+        width += 1
+    if width == 1:
+        return block
+    wide = replace(block, width=width)
+    for lane in taken[block.lane : block.lane + width]:
+        for r in rows:
+            lane[r] = wide
+    return wide
 
 
 def _location_name(booking: Booking) -> str:
@@ -204,10 +223,25 @@ def _location_name(booking: Booking) -> str:
 # --- free rows and the grid's rows --------------------------------------------------------------
 
 
-def _is_free(taken: Lanes, r: int, *, span: DaySpan, now_min: int | None) -> bool:
-    """Within the business hours, not over (today), and no booking still standing on it."""
-    minute = span.minute(r)
+#: An agent's working periods of the day (minutes since midnight): () on their day off, None
+#: when their hours are not set (FRONTOFFICE_AGENT_HOURS; the business hours apply).
+Periods = tuple[tuple[int, int], ...] | None
+
+
+def _at_work(minute: int, span: DaySpan, periods: Periods) -> bool:
+    """Whether a row starting at `minute` is within the agent's hours (or the business
+    hours, when theirs are not set)."""
     if not span.opens <= minute < span.closes:
+        return False
+    return periods is None or any(start <= minute < end for start, end in periods)
+
+
+def _is_free(
+    taken: Lanes, r: int, *, span: DaySpan, now_min: int | None, periods: Periods = None
+) -> bool:
+    """Within the agent's hours, not over (today), and no booking still standing on it."""
+    minute = span.minute(r)
+    if not _at_work(minute, span, periods):
         return False
     if now_min is not None and minute + SLOT_MINUTES <= now_min:
         return False
@@ -215,13 +249,22 @@ def _is_free(taken: Lanes, r: int, *, span: DaySpan, now_min: int | None) -> boo
 
 
 def free_matrix(
-    lanes: list[Lanes], span: DaySpan, *, now_min: int | None, bookable: bool
+    lanes: list[Lanes],
+    span: DaySpan,
+    *,
+    now_min: int | None,
+    bookable: bool,
+    periods: list[Periods] | None = None,
 ) -> list[list[bool]]:
-    """Per column, per row: free for a new booking. Nothing is, on a day gone by
-    (not `bookable`)."""
+    """Per column, per row: free for a new booking, within that column's agent's `periods`.
+    Nothing is, on a day gone by (not `bookable`)."""
+    periods = periods or [None] * len(lanes)
     return [
-        [_is_free(taken, r, span=span, now_min=now_min) and bookable for r in range(span.count)]
-        for taken in lanes
+        [
+            _is_free(taken, r, span=span, now_min=now_min, periods=hours) and bookable
+            for r in range(span.count)
+        ]
+        for taken, hours in zip(lanes, periods, strict=True)
     ]
 
 
@@ -275,9 +318,9 @@ def _column_cells(
                 )
             )
             run = []
-        if block is not None and block.first == r:
-            last_lane = lane == len(taken) - 1
-            cells.append(Cell(column=c, block=block, last_lane=last_lane))
+        if block is not None and block.first == r and block.lane == lane:
+            last_lane = lane + block.width - 1 == len(taken) - 1
+            cells.append(Cell(column=c, block=block, lanes=block.width, last_lane=last_lane))
     return cells
 
 
@@ -290,20 +333,23 @@ def grid_row(
     free: list[list[bool]],
     now: datetime,
     now_min: int | None,
+    periods: list[Periods] | None = None,
 ) -> GridRow:
-    """Row `r` of the grid: every column's cells in it, and the now line if it falls there."""
+    """Row `r` of the grid: every column's cells in it, and the now line if it falls there.
+    A row outside a column's agent's hours (`periods`) is off hours in that column."""
     minute = span.minute(r)
     past = now_min is not None and minute + SLOT_MINUTES <= now_min
-    off_hours = not span.opens <= minute < span.closes
+    periods = periods or [None] * len(lanes)
     cells: list[Cell] = []
     for c, taken in enumerate(lanes):
         until = _free_until(free[c], r, span)
+        off_hours = not _at_work(minute, span, periods[c])
         cells += _column_cells(
             r, c, columns[c], taken, free=free[c][r], until=until, past=past, off_hours=off_hours
         )
     now_label, now_offset = "", 0
     if now_min is not None and minute <= now_min < minute + SLOT_MINUTES:
-        now_label = timezone.localtime(now).strftime("%H:%M")
+        now_label = format_clock(timezone.localtime(now).time())
         now_offset = (now_min - minute) * 100 // SLOT_MINUTES
     return GridRow(r, minute, cells, now=now_label, now_offset=now_offset)
 

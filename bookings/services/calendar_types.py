@@ -51,6 +51,9 @@ class Block:
     #: The location the agent is busy at, for a booking of a calendar narrowed to another
     #: location: shown as busy there, never as free time ("" for the location's own bookings).
     elsewhere: str = ""
+    #: Lanes it spans side by side: its own, and those to its right that no other booking
+    #: takes in any of its rows (a booking alone at its time is as wide as its column).
+    width: int = 1
 
     @property
     def booking(self) -> Booking:
@@ -84,12 +87,25 @@ class Cell:
     last_lane: bool = False  # the column's right edge
 
 
+#: Words before a name that a short name leaves out.
+_TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."}
+
+
 @dataclass(frozen=True)
 class Column:
     agent_id: int | None
     name: str
     lanes: int
     count: int
+    off: bool = False  # the agent's day off (FRONTOFFICE_AGENT_HOURS)
+
+    @property
+    def short_name(self) -> str:
+        """The name as a narrow column shows it: "Dr. Sarah Johnson" as "Sarah J."."""
+        words = [w for w in self.name.split() if w.casefold() not in _TITLES] or self.name.split()
+        if len(words) < 2:
+            return self.name
+        return f"{words[0]} {words[-1][0]}."
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import date, time
 
 from django.utils import timezone
 
+from frontoffice.formatting import format_clock
 from latepoint.client import ANY_AGENT
 from latepoint.errors import LatePointError
 from latepoint.models import Agent
@@ -55,8 +56,8 @@ class FreeTimes:
 
 
 def time_label(value: time) -> str:
-    text = value.strftime("%I:%M %p").lstrip("0").lower()
-    return text
+    """A free time as every screen writes a time (frontoffice.formatting.format_clock)."""
+    return format_clock(value)
 
 
 def _group(choices: dict[str, TimeChoice]) -> list[tuple[str, list[TimeChoice]]]:

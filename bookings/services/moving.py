@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_outcome, field_changes
+from bookings.models import BookingMove
+from bookings.reasons import MOVE, Picked, reason_picked
 from bookings.services.free_times import time_label
 from history.sync import booking_record
 from latepoint.errors import LatePointError, NotFound
@@ -112,6 +114,8 @@ class Move:
     agent: Agent | None
     notify: bool
     seen: str = ""  # booking_version() as the form showed it; "" skips the check
+    reason: str = ""  # a `Reason`'s slug; "" records "No reason given"
+    reason_text: str = ""
 
 
 def _is_at(booking: Booking, move: Move) -> bool:
@@ -128,7 +132,10 @@ def reschedule_booking(
     """Move a booking to `move`'s day, time and agent, under its lock (shared by every
     process). The booking is read fresh under the lock: changed since the form was opened
     (`move.seen`), the outcome is a conflict and nothing is sent. A lost answer is read back
-    before anything is said. Audited with the fields that changed."""
+    before anything is said. Audited with the fields that changed and the move's reason
+    (`move.reason`: unknown, retired or not one for moves, a ValidationError on `reason`
+    and nothing is sent)."""
+    picked = reason_picked(kind=MOVE, slug=move.reason, text=move.reason_text, required=False)
     with _locked("booking", booking_id) as busy:
         if busy is not None:
             return busy
@@ -142,7 +149,7 @@ def reschedule_booking(
         else:
             outcome = _move_refusal(booking, move) or _send_move(booking, move)
     if outcome.done or outcome.record is not booking:  # sent: audited whatever became of it
-        _audit_move(user, booking, move, outcome)
+        _audit_move(user, booking, move, outcome, picked)
     return outcome
 
 
@@ -175,7 +182,9 @@ def _send_move(booking: Booking, move: Move) -> writes.Outcome:
     )
 
 
-def _audit_move(user, booking: Booking, move: Move, outcome: writes.Outcome) -> None:
+def _audit_move(
+    user, booking: Booking, move: Move, outcome: writes.Outcome, picked: Picked
+) -> None:
     before = _slot_of(booking)
     after = {
         "date": move.day.isoformat(),
@@ -184,10 +193,18 @@ def _audit_move(user, booking: Booking, move: Move, outcome: writes.Outcome) -> 
     }
     code = booking.booking_code or str(booking.id)
     if outcome.done:
-        summary = f"Moved {code} to {move.day:%d %b %Y} {move.start_time}"
+        summary = f"Moved {code} to {move.day:%a %d %b %Y} {after['time']} with {after['agent']}"
         booking_record(outcome.record)
+        _record_move(user, booking, before, after, outcome.record, picked)
     else:
         summary = f"Move of {code} not made"
+    if picked.summary:
+        summary += f" · Why: {picked.summary}"
+    changes: dict[str, Any] = field_changes(before, after)
+    if picked.label:
+        changes["reason"] = picked.label
+    if picked.text:
+        changes["reason_text"] = picked.text
     audit_outcome(
         outcome,
         user=user,
@@ -195,9 +212,37 @@ def _audit_move(user, booking: Booking, move: Move, outcome: writes.Outcome) -> 
         object_type="booking",
         object_id=booking.id,
         customer_id=booking.customer.id if booking.customer else None,
+        customer_name=booking.customer.full_name if booking.customer else "",
         summary=summary,
-        changes=field_changes(before, after),
+        changes=changes,
     )
+
+
+def _record_move(user, booking: Booking, before: dict, after: dict, moved, picked: Picked) -> None:
+    """Keep a move made, with its reason, for the booking page and the stats."""
+    now = moved if isinstance(moved, Booking) else booking
+
+    def place(slot: dict) -> str:
+        return " ".join(str(v) for v in (slot["date"], slot["time"], slot["agent"]) if v)[:100]
+
+    BookingMove.objects.create(
+        booking_id=booking.id,
+        customer_id=booking.customer.id if booking.customer else None,
+        agent_id=now.agent.id if now.agent else None,
+        service_id=now.service.id if now.service else None,
+        moved_from=place(before),
+        moved_to=place(after),
+        reason=picked.reason,
+        reason_label=picked.label,
+        reason_text=picked.text,
+        user=user if user is not None and user.is_authenticated else None,
+        username=user.get_username() if user is not None and user.is_authenticated else "",
+    )
+
+
+def booking_moves(*, booking_id: int) -> list[BookingMove]:
+    """The latest moves made from the front office, with their reasons."""
+    return list(BookingMove.objects.filter(booking_id=booking_id)[:20])
 
 
 @contextmanager

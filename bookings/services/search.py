@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from bookings.services import arrivals
+from customers.services.matching import customer_matches_query, search_term
+from customers.services.matching import digits as _digits
+from customers.services.matching import plain as _plain
 from latepoint.errors import LatePointError
 from latepoint.models import Booking, Customer
 from upstream.gateway import api
@@ -53,16 +55,6 @@ class QuickResults:
 
 
 QUICK_SEARCH_MIN = 2
-
-
-def _plain(text: str) -> str:
-    """Case and accents folded: "José" and "jose" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
 
 
 def match_rank(customer: Customer, q: str) -> int:
@@ -121,8 +113,14 @@ def quick_search(*, q: str) -> QuickResults:
     q = q.strip()
     if len(q) < QUICK_SEARCH_MIN:
         return QuickResults(query=q)
-    found = api().list_customers(search=q, per_page=QUICK_SEARCH_FETCH)
-    best = rank_customers(list(found.items), q)[:QUICK_SEARCH_LIMIT]
+    # LatePoint matches one fragment: several words are sent as the longest, a phone number
+    # as its digits, and what comes back is kept when it matches the whole query.
+    term = search_term(q)
+    found = api().list_customers(search=term, per_page=QUICK_SEARCH_FETCH)
+    matched = list(found.items)
+    if term != q:
+        matched = [c for c in matched if customer_matches_query(c, q)]
+    best = rank_customers(matched, q)[:QUICK_SEARCH_LIMIT]
     bookings: tuple[Booking, ...] = ()
     if looks_like_booking_code(q):
         bookings = api().list_bookings(booking_code=q, per_page=QUICK_SEARCH_LIMIT).items
@@ -134,5 +132,5 @@ def quick_search(*, q: str) -> QuickResults:
         query=q,
         customers=tuple(CustomerHit(c, tuple(today.get(c.id, ()))) for c in best),
         bookings=tuple(BookingHit(b, by_booking.get(b.id)) for b in bookings),
-        more_customers=found.total > len(best),
+        more_customers=len(matched) > len(best) or found.has_next,
     )

@@ -6,17 +6,21 @@ written to the audit trail. A change is never retried.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from bookings.checkins import checkins_for_bookings
 from bookings.models import StatusChange
+from bookings.reasons import Picked, reason_as_sent, reason_kind, reason_picked, reasons_for
 from bookings.services.listing import booking_get
 from bookings.services.moving import read_for_write
 from checkout.fees import fee_for_status_change
+from frontoffice.formatting import format_clock
 from frontoffice.formatting import status_label as format_status
 from frontoffice.roles import is_manager
 from history.sync import booking_record
@@ -40,7 +44,9 @@ ALLOWED_TRANSITIONS: dict[str, tuple[BookingStatus, ...]] = {
 #: Transitions LatePoint allows only with "special permissions": managers, sent with force.
 MANAGER_ONLY_TRANSITIONS = {(BookingStatus.COMPLETED, BookingStatus.CANCELLED)}
 
-CANCEL_REASON_MAX = 500
+#: Statuses only a booking that has begun can take: a visit is not completed, nor missed,
+#: before its time (a customer checked in early may be completed).
+STARTED_ONLY = (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class StatusAction:
     needs_reason: bool = False
     manager_only: bool = False
     style: str = ""
+    #: The reasons offered for it (`bookings.reasons`), when it asks for one.
+    reasons: tuple = ()
 
 
 def status_label(status: Any) -> str:
@@ -74,7 +82,7 @@ def _action(current: BookingStatus, target: BookingStatus) -> StatusAction:
     if target == BookingStatus.COMPLETED:
         return StatusAction(target, "Complete", "Mark this booking as completed?", style="primary")
     if target == BookingStatus.NO_SHOW:
-        return StatusAction(target, "No-show", "Mark this booking as a no-show?")
+        return StatusAction(target, "No-show", "Mark this booking as a no-show?", needs_reason=True)
     if target == BookingStatus.APPROVED:
         label = "Approve" if current == BookingStatus.PENDING else "Reinstate as approved"
         return StatusAction(target, label, "Set this booking to approved?", style="primary")
@@ -86,13 +94,41 @@ def transition_allowed(current: Any, target: Any) -> bool:
     return target in ALLOWED_TRANSITIONS.get(str(current), ())
 
 
+def not_started_refusal(booking: Booking, target: Any, *, now=None) -> str:
+    """Why the booking cannot move to `target` yet: it has not begun ("" when it may)."""
+    if target not in STARTED_ONLY or booking.start is None:
+        return ""
+    if booking.start <= (now or timezone.now()):
+        return ""
+    if target == BookingStatus.COMPLETED and checkins_for_bookings([booking.id]):
+        return ""
+    when = timezone.localtime(booking.start)
+    done = "completed" if target == BookingStatus.COMPLETED else "marked a no-show"
+    return (
+        f"This booking has not started yet (it starts {when:%a %b} {when.day} at "
+        f"{format_clock(when)}): it can be {done} once it has begun."
+    )
+
+
 def booking_actions(*, booking: Booking, user) -> list[StatusAction]:
-    """The transitions allowed from the booking's status that this user may ask for."""
+    """The transitions allowed from the booking's status that this user may ask for (none
+    that only a booking that has begun may take, before it has)."""
     current = str(booking.status)
     if current not in ALLOWED_TRANSITIONS:
         return []
-    actions = [_action(BookingStatus(current), target) for target in ALLOWED_TRANSITIONS[current]]
-    return [action for action in actions if not action.manager_only or is_manager(user)]
+    now = timezone.now()
+    actions = [
+        _action(BookingStatus(current), target)
+        for target in ALLOWED_TRANSITIONS[current]
+        if not not_started_refusal(booking, target, now=now)
+    ]
+    actions = [action for action in actions if not action.manager_only or is_manager(user)]
+    return [
+        replace(action, reasons=tuple(reasons_for(reason_kind(action.target))))
+        if action.needs_reason
+        else action
+        for action in actions
+    ]
 
 
 def booking_action(*, booking: Booking, user, to_status: str) -> StatusAction | None:
@@ -112,6 +148,13 @@ def _refusal_message(current: Any, target: Any) -> str:
     )
 
 
+def _refusal(booking: Booking, current: str, target: BookingStatus) -> str:
+    """Why LatePoint or the clock refuses `current` -> `target` ("" when neither does)."""
+    if not transition_allowed(current, target):
+        return _refusal_message(current, target)
+    return not_started_refusal(booking, target)
+
+
 def transition_refusal(*, booking: Booking, to_status: str, user) -> str:
     """Why this user cannot move the booking to `to_status` ("" when they can)."""
     try:
@@ -123,7 +166,7 @@ def transition_refusal(*, booking: Booking, to_status: str, user) -> str:
         return _refusal_message(current, target)
     if (current, target) in MANAGER_ONLY_TRANSITIONS and not is_manager(user):
         return "Only a manager can cancel a completed booking."
-    return ""
+    return not_started_refusal(booking, target)
 
 
 STATUS_WORDS = writes.Words(
@@ -135,7 +178,13 @@ STATUS_WORDS = writes.Words(
 
 
 def booking_change_status(
-    *, user, booking_id: int, to_status: str, reason: str = "", seen_status: str = ""
+    *,
+    user,
+    booking_id: int,
+    to_status: str,
+    reason: str = "",
+    reason_text: str = "",
+    seen_status: str = "",
 ) -> writes.Outcome:
     """Move a booking to `to_status` through LatePoint, recorded for the audit trail, and say
     what became of it (`writes.Outcome`; the record is the booking as it now is).
@@ -144,19 +193,23 @@ def booking_change_status(
     since the user saw it (`seen_status`), the outcome is a conflict and nothing is sent; a
     transition LatePoint does not allow is refused. A lost answer is read back before
     anything is said. Raises PermissionDenied (completed -> cancelled is for managers) and
-    ValidationError (a cancellation without a reason). Every change sent or refused is
+    ValidationError (a cancellation without a reason; a reason, the slug of a `Reason`, that
+    is unknown, retired or not one for this change: nothing is sent). A no-show without one
+    is recorded as "No reason given" (the forms ask for one). Every change sent or refused is
     recorded; none is retried.
     """
-    reason = (reason or "").strip()
     try:
         target = BookingStatus(to_status)
     except ValueError:
         message = f"“{to_status[:20]}” is not a booking status."
         return writes.Outcome(writes.Outcome.REFUSED, status=400, message=message)
-    if target == BookingStatus.CANCELLED and not reason:
-        raise ValidationError({"reason": "Say why the booking is cancelled."})
-    if len(reason) > CANCEL_REASON_MAX:
-        raise ValidationError({"reason": f"Keep the reason under {CANCEL_REASON_MAX} characters."})
+    kind = reason_kind(target)
+    if kind:
+        reason = reason_picked(
+            kind=kind, slug=reason, text=reason_text, required=target == BookingStatus.CANCELLED
+        )
+    else:
+        reason = reason_as_sent(kind="", slug="", text=reason_text)
     try:
         with writes.record_lock("booking", booking_id):
             return _change_status(
@@ -167,7 +220,7 @@ def booking_change_status(
 
 
 def _change_status(
-    *, user, booking_id: int, target: BookingStatus, reason: str, seen: str
+    *, user, booking_id: int, target: BookingStatus, reason: Picked, seen: str
 ) -> writes.Outcome:
     booking, unreadable = read_for_write(booking_id)
     if unreadable is not None:
@@ -197,11 +250,12 @@ def _change_status(
             seen_status=seen,
             result=StatusChange.Result.OK if outcome.done else _failed_result(outcome),
             error="" if outcome.done else outcome.error,
+            customer_name=booking.customer.full_name if booking.customer else "",
         )
         return outcome
 
-    if not transition_allowed(current, target):
-        message = _refusal_message(current, target)
+    message = _refusal(booking, current, target)
+    if message:
         return record(
             writes.Outcome(writes.Outcome.REFUSED, status=409, message=message, record=booking)
         )
@@ -251,7 +305,14 @@ def _failed_result(outcome: writes.Outcome) -> str:
 
 
 def booking_status_unreadable(
-    *, user, booking_id: int, to_status: str, reason: str = "", seen_status: str = "", error: str
+    *,
+    user,
+    booking_id: int,
+    to_status: str,
+    reason: str | Picked = "",
+    reason_text: str = "",
+    seen_status: str = "",
+    error: str,
 ) -> None:
     """Record a confirmed status change that failed because the booking could not be read first
     (nothing was sent to LatePoint). The status the user saw stands in for the current one."""
@@ -259,7 +320,8 @@ def booking_status_unreadable(
         target = BookingStatus(to_status)
     except ValueError:
         return  # not a change anyone could have asked for: nothing to record
-    reason = (reason or "").strip()[:CANCEL_REASON_MAX]
+    if not isinstance(reason, Picked):
+        reason = reason_as_sent(kind=reason_kind(target), slug=reason, text=reason_text)
     seen = (seen_status or "")[:20]
     _record_attempt(
         user=user,
@@ -282,10 +344,11 @@ def _record_attempt(
     code: str,
     before: str,
     target: BookingStatus,
-    reason: str,
+    reason: Picked,
     seen_status: str = "",
     result: str,
     error: str = "",
+    customer_name: str = "",
 ) -> None:
     """Keep one status change asked for (`StatusChange`) and write it to the audit trail.
 
@@ -297,15 +360,19 @@ def _record_attempt(
         customer_id=customer_id,
         from_status=before,
         to_status=target.value,
-        reason=reason,
+        reason=reason.text,
+        reason_choice=reason.reason,
+        reason_label=reason.label,
         user=user,
         username=user.get_username(),
         result=result,
         error=error[:500],
     )
     details: dict[str, Any] = {"status": {"before": before, "after": target.value}}
-    if reason:
-        details["reason"] = reason
+    if reason.label:
+        details["reason"] = reason.label
+    if reason.text:
+        details["reason_text"] = reason.text
     if seen_status and seen_status != before:
         details["seen_status"] = seen_status
     audit_record(
@@ -314,7 +381,9 @@ def _record_attempt(
         object_type="booking",
         object_id=booking_id,
         customer_id=customer_id,
-        summary=f"Booking {code}: {status_label(before)} → {status_label(target)}",
+        customer_name=customer_name,
+        summary=f"Booking {code}: {status_label(before)} → {status_label(target)}"
+        + (f" · Why: {reason.summary}" if reason.summary else ""),
         changes=details,
         result=result,
         error=error,

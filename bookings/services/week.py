@@ -7,10 +7,19 @@ past pages for hours) and the agents from the cached reference data: at most 3 c
 while the week fits a page of 100 bookings a walk, none while cached. Narrowing to an agent is
 done here on that listing; an agent's week is walked with `agent_id` (its few pages rather
 than the whole week's).
+
+Each agent's working days and hours come from FRONTOFFICE_AGENT_HOURS (frontoffice/working_hours:
+LatePoint's API gives no schedule): a day off offers no free time, and free gaps fall within the
+agent's periods only. An agent whose hours are not set works the business hours every day.
+
+Every agent's week is compact (a count, first start and last end a day): that summary is kept
+in the read cache beside the pages it is made of (`api().remember`, refreshed by any booking
+write), so a warm render reads a few hundred bytes rather than the week's pages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -18,6 +27,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from bookings.services.calendar_layout import agent_active
+from frontoffice.formatting import format_clock
+from frontoffice.working_hours import day_periods
 from latepoint.models import Agent, Booking, BookingStatus
 from upstream.gateway import api
 
@@ -52,6 +63,20 @@ class WeekDay:
     last: time | None = None  # the end of the last booking
     is_today: bool = False
     past: bool = False
+    #: The agent's working periods that day (minutes since midnight); () on their day off.
+    #: None when their hours are not set: the business hours apply.
+    periods: tuple[tuple[int, int], ...] | None = None
+
+    @property
+    def off(self) -> bool:
+        """The agent's day off (as FRONTOFFICE_AGENT_HOURS says)."""
+        return self.periods == ()
+
+    @property
+    def hours_label(self) -> str:
+        """The working periods, "08:00-12:00, 13:00-17:00" (en dashes); "" on a day off or
+        when the hours are not set."""
+        return ", ".join(f"{_clock(s)}\u2013{_clock(e)}" for s, e in self.periods or ())
 
 
 @dataclass
@@ -101,45 +126,108 @@ def _minute(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
+def _clock(minute: int) -> str:
+    return format_clock(_time(minute))
+
+
+def _periods(agent_id: int, day: date) -> tuple[tuple[int, int], ...] | None:
+    return day_periods(settings.FRONTOFFICE_AGENT_HOURS, agent_id, day.weekday())
+
+
 def _time(minute: int) -> time:
     return time(min(minute, 24 * 60 - 1) // 60, min(minute, 24 * 60 - 1) % 60)
 
 
-def _gaps(taken: list[tuple[time, time]], *, from_minute: int = 0) -> list[WeekItem]:
-    """The free gaps of a day within business hours (FRONTOFFICE_DAY_START/_END, minutes)
-    between the `taken` periods (sorted), none before `from_minute`."""
-    opens, closes = settings.FRONTOFFICE_DAY_START, settings.FRONTOFFICE_DAY_END
-    cursor = max(opens, from_minute)
+def _gaps(
+    taken: list[tuple[time, time]],
+    *,
+    from_minute: int = 0,
+    periods: tuple[tuple[int, int], ...] | None = None,
+) -> list[WeekItem]:
+    """The free gaps of a day between the `taken` periods (sorted), none before `from_minute`:
+    within each of the agent's working `periods`, or the business hours
+    (FRONTOFFICE_DAY_START/_END) when they are not set."""
+    if periods is None:
+        periods = ((settings.FRONTOFFICE_DAY_START, settings.FRONTOFFICE_DAY_END),)
+    busy = [(_minute(s), _minute(e)) for s, e in taken]
     gaps = []
-    for start, end in [*((_minute(s), _minute(e)) for s, e in taken), (closes, closes)]:
-        start = min(start, closes)
-        if start - cursor >= MIN_GAP:
-            gaps.append(WeekItem(_time(cursor), _time(start)))
-        cursor = max(cursor, min(end, closes))
+    for opens, closes in periods:
+        cursor = max(opens, from_minute)
+        for start, end in [*busy, (closes, closes)]:
+            start = min(start, closes)
+            if start - cursor >= MIN_GAP:
+                gaps.append(WeekItem(_time(cursor), _time(start)))
+            cursor = max(cursor, min(end, closes))
     return gaps
 
 
-def _week_day(day: date, placed: list, *, local_now: datetime, detail: bool) -> WeekDay:
-    """One agent's day: its count, first start and last end; with `detail`, its bookings and
-    free gaps in time order too (the compact week of every agent shows no items)."""
+def _week_day(
+    day: date, placed: list, *, local_now: datetime, periods: tuple | None = None
+) -> WeekDay:
+    """One agent's day: its count, first start and last end, its bookings, and its free gaps
+    within the agent's working periods (none on their day off), in time order."""
     today = local_now.date()
-    result = WeekDay(day=day, is_today=day == today, past=day < today)
+    result = WeekDay(day=day, is_today=day == today, past=day < today, periods=periods)
     items, taken = [], []
     for booking, start, end in placed:
         item = WeekItem(start.time(), end.time() if end.date() == day else time(23, 59), booking)
-        if detail:
-            items.append(item)
+        items.append(item)
         if booking.status != BookingStatus.CANCELLED:
             taken.append((item.start, item.end))
             result.count += 1
             result.first = min(result.first or item.start, item.start)
             result.last = max(result.last or item.end, item.end)
-    if detail and not result.past:
+    if not result.past:
         # Today's gaps start at the next quarter hour: the time before it is gone.
         now_minute = _minute(local_now.time()) + 14 if result.is_today else 0
-        items += _gaps(sorted(taken), from_minute=now_minute // 15 * 15)
+        items += _gaps(sorted(taken), from_minute=now_minute // 15 * 15, periods=periods)
     result.items = sorted(items, key=lambda i: (i.start, i.booking is not None))
     return result
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """Every agent's week in brief, as kept in the cache: (agent id, day) -> (bookings still
+    standing, first start, last end in minutes), and the agents the bookings name."""
+
+    days: dict[tuple[int, date], tuple[int, int, int]]
+    agents: tuple[Agent, ...]
+
+
+def _summarise(bookings: list[Booking], zone) -> WeekSummary:
+    days: dict[tuple[int, date], tuple[int, int, int]] = {}
+    agents: dict[int, Agent] = {}
+    for booking, start, end in _placed(bookings, zone):
+        if booking.agent is None:
+            continue
+        agents.setdefault(booking.agent.id, booking.agent)
+        if booking.status == BookingStatus.CANCELLED:
+            days.setdefault((booking.agent.id, start.date()), (0, 24 * 60, 0))
+            continue
+        begins = _minute(start.time())
+        ends = _minute(end.time()) if end.date() == start.date() else 24 * 60 - 1
+        count, first, last = days.get((booking.agent.id, start.date()), (0, 24 * 60, 0))
+        days[(booking.agent.id, start.date())] = (count + 1, min(first, begins), max(last, ends))
+    return WeekSummary(days=days, agents=tuple(agents.values()))
+
+
+def _compact_day(day: date, brief: tuple[int, int, int] | None, *, today: date, periods):
+    result = WeekDay(day=day, is_today=day == today, past=day < today, periods=periods)
+    if brief is not None and brief[0]:
+        result.count = brief[0]
+        result.first, result.last = _time(brief[1]), _time(brief[2])
+    return result
+
+
+def _week_agents(agents: list[Agent], named: Iterable[Agent], with_bookings: set[int]):
+    """The agents the week may be narrowed to: the active ones and any with a booking, by
+    name (an agent the bookings name but the list does not is added)."""
+    known = {a.id for a in agents}
+    agents = [*agents, *(a for a in named if a.id not in known)]
+    return sorted(
+        (a for a in agents if agent_active(a) or a.id in with_bookings),
+        key=lambda a: (a.display_name or "").casefold(),
+    )
 
 
 def week_calendar(*, day: date, agent_id: int | None = None, now: datetime | None = None) -> Week:
@@ -147,34 +235,50 @@ def week_calendar(*, day: date, agent_id: int | None = None, now: datetime | Non
     now = now or timezone.now()
     zone = timezone.get_current_timezone()
     monday = week_start(day)
-    bookings = week_bookings(monday=monday, agent_id=agent_id)
-    agents = list(api().list_agents())
-    known = {a.id for a in agents}
-    for booking in bookings:
-        if booking.agent is not None and booking.agent.id not in known:
-            agents.append(booking.agent)
-            known.add(booking.agent.id)
-    with_bookings = {b.agent.id for b in bookings if b.agent is not None}
-    agents = sorted(
-        (a for a in agents if agent_active(a) or a.id in with_bookings),
-        key=lambda a: (a.display_name or "").casefold(),
-    )
-    shown = [a for a in agents if agent_id is None or a.id == agent_id]
-    by_day: dict[tuple[int, date], list] = {}
-    for booking, start, end in _placed(bookings, zone):
-        if booking.agent is not None:
-            by_day.setdefault((booking.agent.id, start.date()), []).append((booking, start, end))
     days = [monday + timedelta(days=n) for n in range(7)]
-    local_now, detail = now.astimezone(zone), agent_id is not None
+    local_now = now.astimezone(zone)
+    if agent_id is None:
+        summary = api().remember_from_bookings(
+            "week_summary",
+            lambda: _summarise(week_bookings(monday=monday), zone),
+            date_from=monday,
+            date_to=days[-1],
+        )
+        with_bookings = {a for a, _day in summary.days}
+        agents = _week_agents(list(api().list_agents()), summary.agents, with_bookings)
+        rows = [
+            AgentWeek(
+                a,
+                [
+                    _compact_day(
+                        d,
+                        summary.days.get((a.id, d)),
+                        today=local_now.date(),
+                        periods=_periods(a.id, d),
+                    )
+                    for d in days
+                ],
+            )
+            for a in agents
+        ]
+        return Week(monday=monday, agents=agents, rows=rows, generated_at=now)
+    bookings = week_bookings(monday=monday, agent_id=agent_id)
+    named = [b.agent for b in bookings if b.agent is not None]
+    agents = _week_agents(list(api().list_agents()), named, {a.id for a in named})
+    by_day: dict[date, list] = {}
+    for booking, start, end in _placed(bookings, zone):
+        if booking.agent is not None and booking.agent.id == agent_id:
+            by_day.setdefault(start.date(), []).append((booking, start, end))
     rows = [
         AgentWeek(
             a,
             [
-                _week_day(d, by_day.get((a.id, d), []), local_now=local_now, detail=detail)
+                _week_day(d, by_day.get(d, []), local_now=local_now, periods=_periods(a.id, d))
                 for d in days
             ],
         )
-        for a in shown
+        for a in agents
+        if a.id == agent_id
     ]
     return Week(monday=monday, agents=agents, rows=rows, generated_at=now)
 

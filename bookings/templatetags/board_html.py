@@ -22,7 +22,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from bookings.services.arrivals import BoardRow
+from frontoffice.formatting import format_clock
 from frontoffice.templatetags.formatting import status_label
+from notes.templatetags.notes_tags import compact_alert_html
 
 register = template.Library()
 
@@ -60,10 +62,16 @@ class _Words:
 
 def _hm(value: datetime | None, zone) -> str:
     """ "HH:MM" in `zone` (the business's, read once a render: each read goes through asgiref)."""
-    return value.astimezone(zone).strftime("%H:%M") if value is not None else ""
+    return format_clock(value.astimezone(zone).time()) if value is not None else ""
 
 
 def badge_html(badge, *, unknown: bool = True) -> str:
+    """The customer's badge on a row, then their pinned alert (`notes`), if any."""
+    alerts = compact_alert_html(badge.alerts) if badge is not None else ""
+    return _chips_html(badge, unknown=unknown) + alerts
+
+
+def _chips_html(badge, *, unknown: bool = True) -> str:
     """The customer's badge on a row (bookings/includes/badge.html without `detail`); with
     `unknown=False` (a calendar block, short of room), nothing while the risk is not known."""
     out = ""
@@ -112,11 +120,12 @@ def _arrival_forms(row: BoardRow, words: _Words, csrf: str, hidden_next: str, wh
         url = words.status(pk)
         seen = escape(str(row.booking.status))
         out += (
-            f'<form method="post" action="{url}" hx-post="{url}"{target} data-confirm="Mark this '
-            f'booking as a no-show?">{csrf}<input type="hidden" name="to_status" value="no_show">'
-            f'<input type="hidden" name="seen_status" value="{seen}"><input type="hidden" '
-            f'name="confirmed" value="" data-confirmed><button type="submit" class="small" '
-            f'id="no-show-{pk}">No-show<span class="sr-only"> {who}</span></button></form>'
+            # No browser confirmation: the status view answers with its page asking why.
+            f'<form method="post" action="{url}" hx-post="{url}"{target}>{csrf}'
+            '<input type="hidden" name="to_status" value="no_show">'
+            f'<input type="hidden" name="seen_status" value="{seen}"><button type="submit" '
+            f'class="small" id="no-show-{pk}">No-show…<span class="sr-only"> {who}</span>'
+            "</button></form>"
         )
     return out
 
@@ -151,6 +160,32 @@ def _pay_link(row: BoardRow, words: _Words, who: str) -> str:
     )
 
 
+def _where_html(b) -> str:
+    """Agent and location under the service, shown where the tablet folds their columns."""
+    parts = [
+        escape(x)
+        for x in (b.agent.display_name if b.agent else "", b.location.name if b.location else "")
+        if x
+    ]
+    if not parts:
+        return ""
+    return f'<span class="board-where muted small">{" · ".join(parts)}</span>'
+
+
+def _doubles_html(row: BoardRow, words: _Words) -> str:
+    """The flag of a customer booked twice at once, naming the other booking's time and agent."""
+    if not row.doubles:
+        return ""
+    others = "; ".join(
+        _hm(o.start, words.zone) + (f" with {escape(o.agent.display_name)}" if o.agent else "")
+        for o in row.doubles
+    )
+    return (
+        f' <span class="chip chip-double" id="double-{row.id}">Booked twice</span>'
+        f'<span class="board-double small">Also {others}</span>'
+    )
+
+
 def board_row_html(
     row: BoardRow, words: _Words, *, csrf: str, next_url: str, show_cancelled: bool, error: str
 ) -> str:
@@ -179,6 +214,7 @@ def board_row_html(
         )
     else:
         who_cell = _name(b, DASH)
+    who_cell += _doubles_html(row, words)
     slug, label = words.status_of(b.status)
     late = (
         f' <span class="chip chip-late">Late by {row.late_minutes} min</span>'
@@ -192,7 +228,7 @@ def board_row_html(
         f'<td class="board-time">{when}<br><span class="muted small">'
         f"{escape(b.booking_code or '')}</span></td>"
         f"<td>{who_cell}</td>"
-        f"<td>{escape((b.service.name if b.service else '') or DASH)}</td>"
+        f"<td>{escape((b.service.name if b.service else '') or DASH)}{_where_html(b)}</td>"
         f'<td class="fold-tablet">{escape((b.agent.display_name if b.agent else "") or DASH)}</td>'
         f'<td class="fold-tablet">{escape((b.location.name if b.location else "") or DASH)}</td>'
         f'<td><span class="chip chip-{slug}">{label}</span>{late}</td>'

@@ -9,10 +9,26 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from frontoffice.formatting import safe_url
 
 register = template.Library()
+
+
+@register.filter
+def email_breaks(value) -> SafeString | str:
+    """An email address that wraps before its "@" and its dots, never mid-word (escaped)."""
+    text = str(value or "")
+    local, at, domain = text.partition("@")
+    if not at:
+        return text
+    parts = domain.split(".")
+    out = format_html("{}<wbr>@{}", local, parts[0])
+    for part in parts[1:]:
+        out = format_html("{}<wbr>.{}", out, part)
+    return out
 
 
 @register.filter

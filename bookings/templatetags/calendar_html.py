@@ -10,8 +10,24 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from bookings.templatetags.board_html import EN_DASH, _hm, _name, _Words, badge_html
+from bookings.templatetags.calendar_move_html import move_attributes
+from frontoffice.formatting import format_clock
 
 register = template.Library()
+
+#: A block of this many rows or fewer (30 minutes) shows the customer's name alone.
+SHORT_ROWS = 2
+#: Each status's icon beside the name: the status is never told by colour alone.
+STATUS_ICONS = {
+    "approved": "●",
+    "pending": "◌",
+    "completed": "✔",
+    "no_show": "✕",
+    "cancelled": "⊘",
+}
+#: What the front office knows of an approved or pending booking: arrived, or late.
+STATE_ICONS = {"checked-in": "✓", "late": "!"}
+FINAL_STATUSES = ("completed", "no_show", "cancelled")
 
 
 def elsewhere_html(item, words: _Words, *, day: str) -> str:
@@ -19,8 +35,8 @@ def elsewhere_html(item, words: _Words, *, day: str) -> str:
     busy here too ("Busy at Brooklyn Studio"), and opens like any booking."""
     b = item.booking
     url = words.detail(b.id)
-    begins = item.start.strftime("%H:%M") if item.start is not None else ""
-    until = item.end.strftime("%H:%M") if item.end is not None else ""
+    begins = format_clock(item.start.time()) if item.start is not None else ""
+    until = format_clock(item.end.time()) if item.end is not None else ""
     where = escape(item.elsewhere)
     return (
         f'<a id="cal-booking-{b.id}" class="cal-block cal-elsewhere" href="{url}" '
@@ -39,19 +55,23 @@ def block_html(item, words: _Words, *, day: str, focus_id) -> str:
     b, row = item.booking, item.row
     slug, label = words.status_of(b.status)
     classes = f"cal-block cal-{slug}"
+    icon, state = STATUS_ICONS.get(slug, "●"), ""
     chips = ""
-    mark = ""
     if row.check_in is not None:
         classes += " is-checked-in"
         at = _hm(row.check_in.checked_in_at, words.zone)
         chips = f'<span class="chip chip-checked-in">Checked in {at}</span>'
-        mark = ' <span class="cal-mark" aria-hidden="true">✓</span>'
+        state = "checked-in"
     elif row.late_minutes:
         classes += " is-late"
-        chips = f'<span class="chip chip-late">Late {row.late_minutes} min</span>'
+        chips = f'<span class="chip chip-late">Late by {row.late_minutes} min</span>'
+        state = "late"
+    if state and slug not in FINAL_STATUSES:
+        icon = STATE_ICONS[state]
+    short = item.span <= SHORT_ROWS
     if item.span == 1:
         classes += " is-one"
-    elif item.span == 2:
+    elif short:
         classes += " is-short"
     chips += f' <span class="chip chip-{slug}">{label}</span>'
     if b.customer is not None and b.customer.id:
@@ -59,16 +79,22 @@ def block_html(item, words: _Words, *, day: str, focus_id) -> str:
         chips += f' <span class="row-badge" id="cal-badge-{b.id}">{badge}</span>'
     url = words.detail(b.id)
     start = " data-cal-start" if b.id == focus_id else ""
-    until = item.end.strftime("%H:%M") if item.end is not None else ""
-    begins = item.start.strftime("%H:%M") if item.start is not None else ""
+    until = format_clock(item.end.time()) if item.end is not None else ""
+    begins = format_clock(item.start.time()) if item.start is not None else ""
     service = escape((b.service.name if b.service else "") or "—")
+    name = _name(b, "(no name)")
+    mark = f'<span class="cal-icon cal-icon-{state or slug}" aria-hidden="true">{icon}</span>'
+    # The name first, alone on its line. A short block (30 minutes or less) shows nothing
+    # else: its time, service, status and risk are said to a screen reader and shown on hover
+    # and focus (.cal-block-more); a longer one shows them below, a line each.
+    when = f'<span class="cal-block-line cal-block-time">{begins}{EN_DASH}{until}</span>'
     return (
         f'<a id="cal-booking-{b.id}" class="{classes}" href="{url}" hx-get="{url}?day={day}" '
         f'data-cal-item data-col="{item.column}" '
-        f'data-row="{item.first}"{start}><span class="cal-block-line"><strong>{begins}</strong> '
-        f'{_name(b, "(no name)")}{mark}</span><span class="cal-block-chips">{chips}</span>'
-        f'<span class="cal-block-line cal-block-service">{service} '
-        f'<span class="cal-until">until {until}</span></span></a>'
+        f'data-row="{item.first}"{move_attributes(item)}{start}>'
+        f'<span class="cal-block-line cal-block-name">{mark}{name}</span>'
+        f'<span class="cal-block-more">{when}<span class="cal-block-chips">{chips}</span>'
+        f'<span class="cal-block-line cal-block-service">{service}</span></span></a>'
     )
 
 
@@ -85,6 +111,7 @@ def _gap_html(cell, row, *, new_booking_url: str, day: str, location: str) -> st
             f'<a class="cal-gap-link" id="cal-gap-{cell.column}-{row.index}" '
             f'href="{new_booking_url}?agent={escape(str(cell.agent_id))}&amp;date={day}'
             f'&amp;time={label}{location}" data-cal-item data-col="{cell.column}" '
+            f'data-agent="{escape(str(cell.agent_id))}" '
             f'data-row="{row.index}" data-time="{label}">{inner}<span class="sr-only">Free: book '
             f"{escape(str(cell.agent_name))} at {label}</span></a>"
         )
@@ -96,7 +123,10 @@ def _cell_html(cell, row, words: _Words, context: dict) -> str:
     span = f' colspan="{cell.lanes}"' if cell.lanes > 1 else ""
     if cell.block:
         block = block_html(cell.block, words, day=context["day"], focus_id=context["focus_id"])
-        return f'<td class="cal-slot cal-slot-block{end}" rowspan="{cell.block.span}">{block}</td>'
+        return (
+            f'<td class="cal-slot cal-slot-block{end}" rowspan="{cell.block.span}"{span}>'
+            f"{block}</td>"
+        )
     if cell.gap:
         gap = _gap_html(
             cell,
@@ -114,6 +144,26 @@ def _cell_html(cell, row, words: _Words, context: dict) -> str:
     elif cell.off_hours:
         state = " is-off"
     return f'<td class="cal-slot{state}{end}"{span}></td>'
+
+
+#: The share of the grid's width the agents' lanes take (the time column has the rest, about
+#: 4.75rem: less at 1,000 px would make the table wider than its box).
+LANES_SHARE = 92.0
+
+
+@register.simple_tag
+def calendar_cols(cal) -> SafeString:
+    """The grid's `<col>`s: the time, then each agent's lanes. An agent's column is wider the
+    more lanes it has, but not in proportion, so an agent alone at their times keeps room to
+    read; the lanes split it evenly. (Widths as attributes: the page's CSP allows no inline
+    style.) CSS uses them where the agents share a desk's width (static/css/calendar.css)."""
+    weights = [1 + 0.6 * (column.lanes - 1) for column in cal.columns]
+    total = sum(weights) or 1
+    cols = ['<col class="cal-col-time">']
+    for column, weight in zip(cal.columns, weights, strict=True):
+        share = LANES_SHARE * weight / total / column.lanes
+        cols += [f'<col width="{share:.3f}%">'] * column.lanes
+    return mark_safe("".join(cols))  # noqa: S308 - numbers only
 
 
 @register.simple_tag(takes_context=True)

@@ -4,18 +4,24 @@ language within the page's budget."""
 
 from __future__ import annotations
 
+from datetime import time
 from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from bookings.templatetags.board_html import EN_DASH, _name, _Words
+from frontoffice.formatting import format_clock
 
 register = template.Library()
 
 
 def _hm(value) -> str:
-    return value.strftime("%H:%M") if value is not None else ""
+    return format_clock(value) if value is not None else ""
+
+
+def _clock(minute: int) -> str:
+    return format_clock(time(min(minute, 24 * 60 - 1) // 60, min(minute, 24 * 60 - 1) % 60))
 
 
 def _booking_li(item, words: _Words) -> str:
@@ -31,6 +37,19 @@ def _booking_li(item, words: _Words) -> str:
         f'<span class="week-line week-service">{service} '
         f'<span class="chip chip-{slug}">{label}</span></span></a></li>'
     )
+
+
+def _off_words(wd) -> str:
+    return "Day off, yet booked" if wd.count else "Day off"
+
+
+def _hours_html(wd) -> str:
+    """The agent's working hours that day, or their day off (nothing when not set)."""
+    if wd.off:
+        return f'<p class="week-hours is-off">{_off_words(wd)}</p>'
+    if wd.periods:
+        return f'<p class="week-hours">Works {wd.hours_label}</p>'
+    return ""
 
 
 def _gap_li(item, *, new_url: str, agent_id: int, day: str, agent_name: str) -> str:
@@ -57,7 +76,10 @@ def agent_week_columns(context: template.Context, week) -> SafeString:
         iso = wd.day.isoformat()
         heading_id = f"week-day-{iso}"
         classes = (
-            "week-day" + (" is-today" if wd.is_today else "") + (" is-past" if wd.past else "")
+            "week-day"
+            + (" is-today" if wd.is_today else "")
+            + (" is-past" if wd.past else "")
+            + (" is-off" if wd.off else "")
         )
         items = []
         for item in wd.items:
@@ -70,14 +92,14 @@ def agent_week_columns(context: template.Context, week) -> SafeString:
         body = (
             f'<ol class="week-items" aria-labelledby="{heading_id}">{"".join(items)}</ol>'
             if items
-            else '<p class="muted small">Nothing this day.</p>'
+            else ("" if wd.off else '<p class="muted small">Nothing this day.</p>')
         )
         count = f"{wd.count} booking{'' if wd.count == 1 else 's'}"
         out.append(
             f'<section class="{classes}" aria-labelledby="{heading_id}">'
             f'<h2 class="week-day-head" id="{heading_id}"><a href="{day_url}?date={iso}&amp;'
             f'agent={row.agent.id}">{wd.day:%a} {wd.day.day} {wd.day:%b}</a> '
-            f'<span class="week-count">{count}</span></h2>{body}</section>'
+            f'<span class="week-count">{count}</span></h2>{_hours_html(wd)}{body}</section>'
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
@@ -93,7 +115,7 @@ def every_agent_week_rows(context: template.Context, week) -> SafeString:
         for wd in row.days:
             iso = wd.day.isoformat()
             href = f"{day_url}?date={iso}&amp;agent={row.agent.id}"
-            today = " is-today" if wd.is_today else ""
+            today = (" is-today" if wd.is_today else "") + (" is-off" if wd.off else "")
             if wd.count:
                 plural = "" if wd.count == 1 else "s"
                 text = (
@@ -102,6 +124,13 @@ def every_agent_week_rows(context: template.Context, week) -> SafeString:
                 )
             else:
                 text = '<span class="muted">No bookings</span>'
+            if wd.off:
+                text += f'<span class="week-hours">{_off_words(wd)}</span>'
+            elif wd.periods:
+                text += (
+                    f'<span class="week-hours">Works {_clock(wd.periods[0][0])}'
+                    f"{EN_DASH}{_clock(wd.periods[-1][1])}</span>"
+                )
             label = f"{name}, {wd.day:%A} {wd.day.day} {wd.day:%B}"
             cells.append(
                 f'<td class="week-cell{today}"><a href="{href}">'

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from checkout.takings import NO_AGENT, TakingsLine
-from frontoffice.formatting import format_money
+from frontoffice.formatting import format_clock, format_money
 
 register = template.Library()
 
@@ -35,7 +35,7 @@ def _amount(line: TakingsLine) -> str:
 
 
 def _row(line: TakingsLine, booking_url, customer_url, *, status: bool) -> str:
-    when = line.when.strftime("%H:%M") if line.when else DASH
+    when = format_clock(line.when) if line.when else DASH
     if line.customer and line.customer_id:
         customer = f'<a href="{customer_url(line.customer_id)}">{escape(line.customer)}</a>'
     else:

@@ -13,6 +13,7 @@ from typing import Any
 
 from audit.models import AuditEntry
 from customers.custom_fields import is_sensitive, label_for, visible_custom_fields
+from customers.services.today_strip import customer_today_bookings
 from frontoffice.formatting import business_timestamp, safe_url
 from frontoffice.risk import RiskAssessment, assess_risk, completion_rate, no_show_rate
 from frontoffice.roles import is_manager
@@ -96,6 +97,8 @@ class BookingTab:
     limit: int
     has_more: bool
     notice: str = ""
+    #: Cancelled bookings left out of Upcoming (they have their own tab).
+    cancelled_hidden: int = 0
 
     @property
     def next_limit(self) -> int:
@@ -138,6 +141,8 @@ class CustomerProfile:
     hidden_sensitive_fields: int
     can_see_sensitive: bool
     history: list[HistoryRow] = field(default_factory=list)
+    #: Today's bookings (`today_strip`), those that began earlier today too.
+    today: tuple[Booking, ...] = ()
 
     @property
     def has_bookings(self) -> bool:
@@ -187,6 +192,10 @@ def _tab_from(
     spec = BOOKING_TABS[key]
     ordered = _ordered(bookings, key)
     shown = ordered[:limit]
+    cancelled = 0
+    if key == "upcoming":
+        kept = tuple(b for b in shown if b.status != BookingStatus.CANCELLED)
+        shown, cancelled = kept, len(shown) - len(kept)
     return BookingTab(
         key=key,
         label=spec.label,
@@ -194,6 +203,7 @@ def _tab_from(
         limit=limit,
         has_more=len(ordered) > limit,
         notice=notice,
+        cancelled_hidden=cancelled,
     )
 
 
@@ -243,6 +253,7 @@ def customer_profile_get(
         hidden_sensitive_fields=hidden,
         can_see_sensitive=can_see_sensitive,
         history=customer_history_list(customer_id=customer.id, can_see_sensitive=can_see_sensitive),
+        today=customer_today_bookings(customer=customer, stats=stats, today=today),
     )
 
 

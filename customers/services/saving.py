@@ -105,6 +105,7 @@ def _created(*, user, data: Mapping[str, str], customer: Customer, confirmed: bo
         object_type="customer",
         object_id=customer.id,
         customer_id=customer.id,
+        customer_name=customer.full_name or name,
         summary=f"Created customer {name}" + (f" ({CONFIRMED})" if confirmed else ""),
         changes=field_changes({}, _audit_names(data)),
     )
@@ -223,7 +224,14 @@ def _update_entries(original: Mapping[str, str], changes: Mapping[str, str]) -> 
 
 
 def _record_update(
-    result: str, error: str = "", note: str = "", *, user, customer_id: int, entries: list[tuple]
+    result: str,
+    error: str = "",
+    note: str = "",
+    *,
+    user,
+    customer_id: int,
+    entries: list[tuple],
+    customer_name: str = "",
 ) -> None:
     for action, summary, diff in entries:
         audit_record(
@@ -232,6 +240,7 @@ def _record_update(
             object_type="customer",
             object_id=customer_id,
             customer_id=customer_id,
+            customer_name=customer_name,
             summary=(summary if result == AuditEntry.Result.OK else f"Tried: {summary}")
             + (f" ({note})" if note else ""),
             changes=diff,
@@ -256,6 +265,8 @@ def customer_update(
         user=user,
         customer_id=customer_id,
         entries=_update_entries(original, changes),
+        # The name as the form showed it when it was opened.
+        customer_name=f"{original.get('first_name', '')} {original.get('last_name', '')}".strip(),
     )
     status_change = "status" in changes and changes["status"] != original.get("status")
     touches_block = status_change and CustomerStatus.BLOCKED in (

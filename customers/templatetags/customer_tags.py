@@ -38,7 +38,7 @@ def percent(value: Any, places: int = 1) -> str:
 
 @register.filter
 def phone(value: Any, region: Any = None) -> str:
-    """A phone number in international format; the value as given when it cannot be parsed.
+    """A phone number as every screen shows it; the value as given when it cannot be parsed.
 
     `region` (e.g. the customer's country code) is how a number without +country is read.
     The same as the shared `formatting` library's `phone`, so every screen agrees.

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Scripts run: what only the plain forms need (their "Show free times" buttons) can go.
+  document.documentElement.classList.add("js");
+
   // "/" focuses the page's main search box unless the user is typing somewhere.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;

@@ -68,11 +68,36 @@
 
   function panel() { return byId("booking-panel"); }
 
+  // The panel never hides the block it shows: at desk widths it sits beside the grid (CSS),
+  // on a tablet it is a drawer from the bottom, and the block is scrolled into view above it
+  // (the page's scroll-padding is the drawer's height while it is open).
+  function drawer(box) {
+    return window.getComputedStyle(box).position === "fixed";
+  }
+
+  function markOpen() {
+    var box = panel();
+    var open = box && !box.hidden;
+    document.querySelectorAll(".cal-block.is-open").forEach(function (el) {
+      if (!open || el.id !== openerId) el.classList.remove("is-open");
+    });
+    var block = open && openerId && byId(openerId);
+    if (block) block.classList.add("is-open");
+    document.documentElement.classList.toggle("has-drawer", Boolean(open && drawer(box)));
+    return block;
+  }
+
+  function keepInView() {
+    var block = markOpen();
+    if (block) block.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
   function closePanel() {
     var box = panel();
     if (!box || box.hidden) return;
     box.hidden = true;
     box.innerHTML = "";
+    markOpen();
     var opener = openerId && byId(openerId);
     if (opener) {
       roving(opener);
@@ -166,8 +191,10 @@
       var active = document.activeElement;
       if (verb === "get" || !active || active === document.body || !event.target.contains(active)) {
         var heading = byId("booking-panel-heading");
-        if (heading) heading.focus();
+        if (heading) heading.focus({ preventScroll: true });
       }
+      if (verb === "get") keepInView();
+      else markOpen();
       return;
     }
     if (id === "calendar-grid") {
@@ -178,6 +205,7 @@
       }
       kept = null;
       setUp(false);
+      markOpen();
     } else if (id === "calendar") {
       // Another day: what was said about the last one no longer applies.
       var said = byId("messages");
@@ -187,7 +215,10 @@
     }
   });
 
-  window.addEventListener("resize", drawNow);
+  window.addEventListener("resize", function () {
+    drawNow();
+    markOpen();
+  });
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { setUp(true); });

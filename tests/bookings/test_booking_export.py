@@ -7,13 +7,14 @@ from decimal import Decimal
 from audit.models import AuditEntry
 from bookings.export import HEADER
 from exports.models import ExportJob
+from frontoffice.formatting import format_phone
 from tests.bookings.conftest import business_today
 from tests.exports import export_file, start_export
 from tests.exports import read_csv as read_file
 
 SQL = (
     "SELECT b.id, b.booking_code, b.status, b.start_date, b.start_time, b.price,"
-    " b.payment_status, b.customer_id, c.first_name, c.last_name, c.email"
+    " b.payment_status, b.customer_id, c.first_name, c.last_name, c.email, c.phone"
     " FROM sandbox_booking b JOIN sandbox_customer c ON c.id = b.customer_id WHERE "
 )
 
@@ -43,10 +44,12 @@ def test_export_has_the_lists_bookings_with_the_sandboxs_values(
     for row, booking in zip(rows, mine, strict=True):
         assert row["booking_code"] == booking["booking_code"]
         assert row["status"] == booking["status"]
-        assert row["start"] == f"{booking['start_date']} {booking['start_time']}:00"
+        assert row["start"] == f"{booking['start_date']} {booking['start_time']}"
         assert int(row["customer_id"]) == booking["customer_id"]
         assert row["customer_name"] == f"{booking['first_name']} {booking['last_name']}"
         assert row["customer_email"] == booking["email"]
+        phone = row["customer_phone"]
+        assert (phone[1:] if phone.startswith("'+") else phone) == format_phone(booking["phone"])
         assert Decimal(row["price"]) == Decimal(str(booking["price"]))
         assert row["payment_status"] == booking["payment_status"]
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def booking_with_e164_phone(sandbox, status: str, when: str) -> tuple[int, str]:
     """A booking of this test's own whose customer's phone LatePoint holds as "+15125442223"."""
     today = timezone.localdate().isoformat()
-    day = {"today": "b.start_date = ?", "future": "b.start_date > ?"}[when]
+    day = {"today": "b.start_date = ?", "future": "b.start_date > ?", "past": "b.start_date < ?"}[
+        when
+    ]
     with sandbox.db() as conn:
         rows = conn.execute(
             "SELECT b.id, c.phone FROM sandbox_booking b JOIN sandbox_customer c "  # noqa: S608
@@ -47,18 +49,24 @@ def test_the_customers_phone_is_formatted_as_on_the_profile(live_sandbox, recept
     booking_id, raw = booking_with_e164_phone(live_sandbox, "approved", "future")
     html = reception_client.get(f"/bookings/{booking_id}/").content.decode()
 
-    # As the profile shows it: "+15125442223" -> "+1 512-544-2223".
-    shown = f"+1 {raw[2:5]}-{raw[5:8]}-{raw[8:]}"
+    # As the profile shows it: "+15125442223" -> "(512) 544-2223" (the business's own region).
+    shown = f"({raw[2:5]}) {raw[5:8]}-{raw[8:]}"
     assert f'<a href="tel:{raw}">{shown}</a>' in html
     assert f">{raw}<" not in html  # never the raw "+15125442223"
 
 
 def test_one_primary_button_the_action_the_booking_waits_for(live_sandbox, reception_client):
     booking_id, _ = booking_with_e164_phone(live_sandbox, "approved", "today")
+    with live_sandbox.db() as conn:
+        (begins,) = conn.execute(
+            "SELECT start_time FROM sandbox_booking WHERE id = ?", (booking_id,)
+        ).fetchone()
+    started = begins <= timezone.localtime().strftime("%H:%M")
     html = reception_client.get(f"/bookings/{booking_id}/").content.decode()
-    # On the day: the arrival first.
+    # On the day: the arrival first; Complete only once the visit has begun.
     assert primary_buttons(html) == ["Check in"]
-    assert re.search(r'<button type="submit" class="">Complete</button>', html)
+    complete = re.search(r'<button type="submit" class="">Complete</button>', html)
+    assert bool(complete) is started
 
     # Once checked in, completing the booking is what it waits for (and taking its payment in
     # the same step, when some is due: the status action Complete then steps back).
@@ -67,7 +75,7 @@ def test_one_primary_button_the_action_the_booking_waits_for(live_sandbox, recep
     due = 'id="take-payment-form"' in html
     assert primary_buttons(html) == ["Complete and take payment" if due else "Complete"]
 
-    # On another day there is no check-in: the status change is the main action.
-    other_day, _ = booking_with_e164_phone(live_sandbox, "approved", "future")
+    # On a past day there is no check-in: the status change is the main action.
+    other_day, _ = booking_with_e164_phone(live_sandbox, "approved", "past")
     html = reception_client.get(f"/bookings/{other_day}/").content.decode()
     assert primary_buttons(html) == ["Complete"]

@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from tests.bookings.conftest import business_today, server_timing_calls
 
@@ -24,7 +25,10 @@ ELSEWHERE = re.compile(
     r'<a id="cal-booking-(\d+)" class="cal-block cal-elsewhere"[^>]*data-col="(\d+)" '
     r'data-row="(\d+)"[^>]*>.*?Busy at ([^<]*)</span>'
 )
-HEADER = re.compile(r'<th scope="col" colspan="\d+" class="cal-agent">(.*?) <span')
+HEADER = re.compile(
+    r'<th scope="col" colspan="\d+" class="cal-agent"[^>]*>'
+    r'<span class="cal-agent-label"><span class="cal-agent-name">(.*?)</span>'
+)
 ROW_LABEL = re.compile(
     r'<th scope="row" class="cal-time">(?:<span class="cal-quarter">)?(\d\d:\d\d)'
 )
@@ -211,8 +215,14 @@ def test_check_in_from_the_side_panel(live_sandbox, reception_client, take_booki
     assert 'id="booking-panel-heading"' in html and "<html" not in html
     assert f'hx-post="/bookings/{booking_id}/check-in/"' in html
     assert 'name="csrfmiddlewaretoken"' in html
-    for label in ("Complete", "No-show", "Cancel booking…"):
-        assert label in html
+    assert "Cancel booking…" in html
+    with live_sandbox.db() as conn:
+        (begins,) = conn.execute(
+            "SELECT start_time FROM sandbox_booking WHERE id = ?", (booking_id,)
+        ).fetchone()
+    started = begins <= timezone.localtime().strftime("%H:%M")
+    # Complete and No-show only for a visit that has begun.
+    assert ("No-show" in html) is started and (">Complete<" in html) is started
 
     checked = reception_client.post(f"/bookings/{booking_id}/check-in/", **panel)
 
@@ -220,6 +230,7 @@ def test_check_in_from_the_side_panel(live_sandbox, reception_client, take_booki
     assert checked.status_code == 200
     assert re.search(r"Checked in at \d\d:\d\d by Rita", html)
     assert "Undo check-in" in html
+    assert ">Complete<" in html  # the customer is here: the visit may be completed
     assert "board-changed" in checked["HX-Trigger"]
     grid = reception_client.get("/calendar/").content.decode()
     block = re.search(rf'<a id="cal-booking-{booking_id}".*?</a>', grid, re.S).group(0)
@@ -229,7 +240,7 @@ def test_check_in_from_the_side_panel(live_sandbox, reception_client, take_booki
 def test_a_status_change_from_the_panel_answers_with_the_panel(
     live_sandbox, reception_client, take_booking
 ):
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")  # one that has begun may be completed
     panel = {**HTMX, "HTTP_HX_TARGET": "booking-panel"}
 
     refused = reception_client.post(
@@ -244,7 +255,7 @@ def test_a_status_change_from_the_panel_answers_with_the_panel(
     )
 
     assert refused.status_code == 400
-    assert "Say why the booking is cancelled." in refused.content.decode()
+    assert "Choose why the booking is cancelled." in refused.content.decode()
     html = done.content.decode()
     assert done.status_code == 200 and "<html" not in html
     assert "is now completed" in html and "chip-completed" in html

@@ -20,9 +20,11 @@ MAYBE = "so it may or may not have gone through. Check the booking before trying
 
 
 def cancel(client, booking_id: int, reason: str):
+    """Cancel, with a reason from the list and `reason` as the words typed."""
     data = {
         "to_status": "cancelled",
-        "reason": reason,
+        "reason": "customer-cancelled",
+        "reason_text": reason,
         "confirmed": "yes",
         "seen_status": "approved",
     }
@@ -60,7 +62,8 @@ def test_a_status_change_under_a_fault_changes_nothing_and_says_so(
     entry = AuditEntry.objects.get(object_id=booking_id, action=AuditEntry.Action.BOOKING_STATUS)
     assert entry.result == AuditEntry.Result.FAILED
     assert entry.error
-    assert entry.changes["reason"] == reason
+    assert entry.changes["reason"] == "Customer cancelled"
+    assert entry.changes["reason_text"] == reason
 
 
 def test_a_status_write_refused_by_a_failing_site_is_checked_and_said_not_made(
@@ -145,7 +148,8 @@ def test_a_status_change_that_cannot_read_the_booking_is_audited(
     assert entry.error.startswith("The booking could not be read from LatePoint")
     assert entry.changes == {
         "status": {"before": "approved", "after": "cancelled"},
-        "reason": "Moved away",
+        "reason": "Customer cancelled",
+        "reason_text": "Moved away",
     }
     change = StatusChange.objects.get(booking_id=booking_id)
     assert (change.from_status, change.to_status, change.result) == (

@@ -77,7 +77,7 @@ def test_the_plain_form_lists_the_free_times_as_a_start_time_choice(live_sandbox
     assert "12:00" not in times  # the agent's lunch break
     assert '<p class="slot-part">Morning</p>' in html
     assert '<p class="slot-part">Afternoon</p>' in html
-    assert '<label class="slot" for="slot-0800">8:00 am</label>' in html
+    assert '<label class="slot" for="slot-0800">08:00</label>' in html
 
 
 def test_a_booking_made_through_the_plain_form_is_in_latepoint(
@@ -98,7 +98,7 @@ def test_a_booking_made_through_the_plain_form_is_in_latepoint(
     assert stored["status"] == "approved"
     assert stored["notes"] == "Prefers the window seat"
     page = reception_client.get(response["Location"]).content.decode()
-    assert f"Booked {day:%a} {day.day} {day:%b} at 9:30 am with" in page
+    assert f"Booked {day:%a} {day.day} {day:%b} at 09:30 with" in page
     entry = AuditEntry.objects.get(action=AuditEntry.Action.BOOKING_CREATE)
     assert entry.user == receptionist
     assert entry.object_id == str(stored["id"])
@@ -125,7 +125,7 @@ def test_the_same_slot_again_is_refused_and_nothing_is_created(
 
     html = refused.content.decode()
     assert refused.status_code == 409
-    assert "10:00 am was taken meanwhile: nothing was booked." in html
+    assert "10:00 was taken meanwhile: nothing was booked." in html
     assert "Second caller&#x27;s note" in html  # everything typed is kept
     assert escape(f"{second['first_name']} {second['last_name']}") in html
     times = _times(html)
@@ -268,3 +268,38 @@ def test_a_new_booking_offers_any_available_agent_and_its_free_times_at_first(
         f"/bookings/new/?customer={customer['id']}&service=1&date={day}&agent="
     )
     assert not _times(chosen_none.content.decode())
+
+
+def test_a_clicked_time_stays_chosen_through_a_service_change_and_a_validation_error(
+    live_sandbox, reception_client
+):
+    """The free times asked again for another service (as the page's form sends them, the
+    chosen time included) keep the time checked; so does the page answering a refused form,
+    and nothing is booked."""
+    customer = _customer(live_sandbox)
+    day = free_day(live_sandbox, 1)
+    base = f"customer={customer['id']}&agent=1&date={day}&start_time=14:00"
+
+    changed = reception_client.get(
+        f"/bookings/new/?{base}&service=2", HTTP_HX_TARGET="free-times", **HTMX
+    )
+    refused = reception_client.post(
+        "/bookings/new/",
+        {
+            "booking_form": "1",
+            "customer": customer["id"],
+            "service": "1",
+            "agent": "1",
+            "date": str(day),
+            "start_time": "14:00",
+            "notes": "x" * 1001,
+        },
+    )
+
+    assert "14:00" in _times(changed.content.decode())
+    assert 'value="14:00" checked' in changed.content.decode()
+    html = refused.content.decode()
+    assert refused.status_code in (200, 400, 422)
+    assert "Keep the notes under 1000 characters." in html
+    assert 'value="14:00" checked' in html
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.BOOKING_CREATE).exists()

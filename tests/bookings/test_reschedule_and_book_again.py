@@ -39,10 +39,16 @@ def test_a_reschedule_moves_the_booking_and_frees_the_old_slot(
     assert "09:00" not in _free_starts(live_sandbox, day)
 
     page = reception_client.get(f"/bookings/{booking_id}/reschedule/").content.decode()
-    assert "9:00 am (its time now)" in page  # its own slot counts as free
+    assert "09:00 (its time now)" in page  # its own slot counts as free
     moved = reception_client.post(
         f"/bookings/{booking_id}/reschedule/",
-        {"date": day.isoformat(), "agent": 1, "start_time": "14:00", "submit_token": "m" * 20},
+        {
+            "date": day.isoformat(),
+            "agent": 1,
+            "start_time": "14:00",
+            "submit_token": "m" * 20,
+            "reason": "customer-asked-to-move",
+        },
     )
 
     assert moved.status_code == 302, moved.content.decode()[:2000]
@@ -52,10 +58,13 @@ def test_a_reschedule_moves_the_booking_and_frees_the_old_slot(
     assert "09:00" in _free_starts(live_sandbox, day)
     assert "14:00" not in _free_starts(live_sandbox, day)
     shown = reception_client.get(moved["Location"]).content.decode()
-    assert f"Moved to {day:%a} {day.day} {day:%b} at 2:00 pm with" in shown
+    assert f"Moved to {day:%a} {day.day} {day:%b} at 14:00 with" in shown
     entry = AuditEntry.objects.get(action=AuditEntry.Action.BOOKING_RESCHEDULE)
     assert entry.user == receptionist
-    assert entry.changes == {"time": {"before": "09:00", "after": "14:00"}}
+    assert entry.changes == {
+        "time": {"before": "09:00", "after": "14:00"},
+        "reason": "Customer asked to move",
+    }
     # The local booking history sees the move at once.
     assert (
         BookingRecord.objects.get(id=booking_id)
@@ -76,7 +85,13 @@ def test_a_reschedule_to_another_agent_and_day(live_sandbox, reception_client, m
     assert times
     moved = reception_client.post(
         f"/bookings/{booking_id}/reschedule/",
-        {"date": later.isoformat(), "agent": 2, "start_time": times[0], "notify": "on"},
+        {
+            "date": later.isoformat(),
+            "agent": 2,
+            "start_time": times[0],
+            "notify": "on",
+            "reason": "agent-unavailable",
+        },
     )
 
     assert moved.status_code == 302
@@ -84,7 +99,7 @@ def test_a_reschedule_to_another_agent_and_day(live_sandbox, reception_client, m
     [stored] = _bookings_on(live_sandbox, later, agent_id=2)
     assert stored["id"] == booking_id
     changes = AuditEntry.objects.get(action=AuditEntry.Action.BOOKING_RESCHEDULE).changes
-    assert set(changes) == {"date", "time", "agent"}
+    assert set(changes) == {"date", "time", "agent", "reason"}
 
 
 def test_a_completed_booking_cannot_be_moved(live_sandbox, reception_client, take_booking):

@@ -1,7 +1,8 @@
 """Status actions against the sandbox: every allowed and every refused transition, roles, audit.
 
-Each test takes its own future bookings from the sandbox's database and walks them into the
-state it needs with raw API calls; the front office then makes the change a user would.
+Each test takes its own past bookings from the sandbox's database (only a booking that has
+begun may be completed or marked a no-show) and walks them into the state it needs with raw
+API calls; the front office then makes the change a user would.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tests.conftest import sandbox_status
 
 API = "/wp-json/latepoint-api/v1"
 
-#: How to reach each starting status from a future booking the sandbox seeded.
+#: How to reach each starting status from a past booking the sandbox seeded.
 PRECONDITION = {
     "pending": ("pending", ()),
     "approved": ("approved", ()),
@@ -33,7 +34,7 @@ REFUSED = [(a, b) for a in STATUSES for b in STATUSES if b != a and b not in ALL
 def booking_in(take_booking, move):
     def make(status: str) -> int:
         seed_status, path = PRECONDITION[status]
-        booking_id = take_booking(seed_status)
+        booking_id = take_booking(seed_status, "past")
         move(booking_id, *path)
         return booking_id
 
@@ -42,8 +43,12 @@ def booking_in(take_booking, move):
 
 def post_change(client, booking_id: int, to_status: str, **extra):
     data = {"to_status": to_status, "confirmed": "yes", **extra}
+    # A cancellation and a no-show ask why: a reason from the list, and words of one's own.
     if to_status == "cancelled":
-        data.setdefault("reason", f"Customer phoned to cancel ({booking_id})")
+        data.setdefault("reason", "customer-cancelled")
+        data.setdefault("reason_text", f"Customer phoned to cancel ({booking_id})")
+    if to_status == "no_show":
+        data.setdefault("reason", "did-not-show")
     return client.post(f"/bookings/{booking_id}/status/", data)
 
 
@@ -57,9 +62,10 @@ def test_every_allowed_transition(live_sandbox, client, manager, booking_in, cur
     client.force_login(manager)  # completed -> cancelled is a manager's; the rest anyone's
     booking_id = booking_in(current)
     page = client.get(f"/bookings/{booking_id}/").content.decode()
-    # The page offers this transition (cancel through its reason page, the rest as forms).
-    if target == "cancelled":
-        assert f"/bookings/{booking_id}/status/?to_status=cancelled" in page
+    # The page offers this transition (cancel and no-show through their reason page, the rest
+    # as forms).
+    if target in ("cancelled", "no_show"):
+        assert f"/bookings/{booking_id}/status/?to_status={target}" in page
     else:
         assert f'name="to_status" value="{target}"' in page
 
@@ -78,8 +84,10 @@ def test_every_allowed_transition(live_sandbox, client, manager, booking_in, cur
     assert (change.from_status, change.to_status, change.result) == (current, target, "ok")
     if target == "cancelled":
         assert change.reason == f"Customer phoned to cancel ({booking_id})"
-        assert entry.changes["reason"] == change.reason
-        assert f"Reason: Customer phoned to cancel ({booking_id})" in shown
+        assert change.reason_label == "Customer cancelled"
+        assert entry.changes["reason"] == "Customer cancelled"
+        assert entry.changes["reason_text"] == change.reason
+        assert f"Why: Customer cancelled: Customer phoned to cancel ({booking_id})" in shown
 
 
 @pytest.mark.parametrize(("current", "target"), REFUSED, ids=[f"{a}->{b}" for a, b in REFUSED])
@@ -141,7 +149,7 @@ def test_a_conflicting_change_can_be_made_anyway_from_what_it_now_is(
     reason = "Customer phoned: moving away"
 
     conflict = post_change(
-        reception_client, booking_id, "cancelled", seen_status="approved", reason=reason
+        reception_client, booking_id, "cancelled", seen_status="approved", reason_text=reason
     )
 
     text = conflict.content.decode()
@@ -153,7 +161,7 @@ def test_a_conflicting_change_can_be_made_anyway_from_what_it_now_is(
     assert sandbox_status(live_sandbox, booking_id) == "no_show"
 
     again = post_change(
-        reception_client, booking_id, "cancelled", seen_status="no_show", reason=reason
+        reception_client, booking_id, "cancelled", seen_status="no_show", reason_text=reason
     )
 
     assert again.status_code == 302
@@ -185,7 +193,7 @@ def test_manager_cancels_a_completed_booking_with_force(live_sandbox, manager_cl
     page = manager_client.get(f"/bookings/{booking_id}/").content.decode()
     assert f"/bookings/{booking_id}/status/?to_status=cancelled" in page
 
-    response = post_change(manager_client, booking_id, "cancelled", reason="Refunded")
+    response = post_change(manager_client, booking_id, "cancelled", reason_text="Refunded")
 
     assert response.status_code == 302
     # Without force the sandbox refuses completed -> cancelled, so force was sent.
@@ -217,7 +225,7 @@ def test_cancelling_asks_for_a_reason(live_sandbox, reception_client, booking_in
     )
 
     assert response.status_code == 400
-    assert "Say why the booking is cancelled." in response.content.decode()
+    assert "Choose why the booking is cancelled." in response.content.decode()
     assert sandbox_status(live_sandbox, booking_id) == "pending"
 
 
@@ -227,7 +235,7 @@ def test_a_failed_write_keeps_the_reason_typed(live_sandbox, reception_client, b
     live_sandbox.set_faults(unavailable=True)
 
     response = post_change(
-        reception_client, booking_id, "cancelled", reason="Flu; will rebook next week"
+        reception_client, booking_id, "cancelled", reason_text="Flu; will rebook next week"
     )
 
     live_sandbox.reset_faults()
@@ -239,7 +247,7 @@ def test_a_failed_write_keeps_the_reason_typed(live_sandbox, reception_client, b
     assert sandbox_status(live_sandbox, booking_id) == "approved"
     entry = AuditEntry.objects.get(object_id=booking_id, action=AuditEntry.Action.BOOKING_STATUS)
     assert entry.result == AuditEntry.Result.FAILED
-    assert entry.changes["reason"] == "Flu; will rebook next week"
+    assert entry.changes["reason_text"] == "Flu; will rebook next week"
 
 
 def test_unknown_booking_is_a_404(live_sandbox, reception_client):

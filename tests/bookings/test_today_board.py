@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests.bookings.conftest import business_today, server_timing_calls
+from tests.conftest import sandbox_status
 from upstream.gateway import api
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -246,12 +247,26 @@ def test_no_show_is_offered_on_the_row_once_15_minutes_late(status, minutes_late
 def test_a_no_show_from_the_board_answers_with_its_row(
     live_sandbox, reception_client, take_booking
 ):
-    booking_id = take_booking("approved", "today")
+    # One that has begun (a past day's: a booking of today may not have, whatever the hour).
+    booking_id = take_booking("approved", "past")
     headers = {**HTMX, "HTTP_HX_TARGET": f"today-row-{booking_id}"}
     try:
+        # The row's button posts no reason: the page that asks for one opens instead.
+        asked = reception_client.post(
+            f"/bookings/{booking_id}/status/",
+            {"to_status": "no_show", "seen_status": "approved"},
+            **headers,
+        )
+        assert asked["HX-Redirect"] == f"/bookings/{booking_id}/status/?to_status=no_show"
+        assert sandbox_status(live_sandbox, booking_id) == "approved"
         response = reception_client.post(
             f"/bookings/{booking_id}/status/",
-            {"to_status": "no_show", "seen_status": "approved", "confirmed": "yes"},
+            {
+                "to_status": "no_show",
+                "seen_status": "approved",
+                "confirmed": "yes",
+                "reason": "did-not-show",
+            },
             **headers,
         )
         html = response.content.decode()

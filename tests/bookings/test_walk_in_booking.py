@@ -4,6 +4,7 @@ has free times whatever the hour the tests run."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -25,6 +26,18 @@ def morning(live_sandbox):
     made: list[int] = []
     yield made
     delete_bookings(live_sandbox, made)
+
+
+@pytest.fixture
+def at_nine(live_sandbox, morning, monkeypatch):
+    """The front office's walk-in clock at the sandbox's first free start today (from 09:00),
+    so that some agent is free "now"."""
+    hours, minutes = (int(part) for part in _first_free(live_sandbox).split(":"))
+    now = datetime.combine(site_today(), datetime.min.time()).replace(
+        hour=hours, minute=minutes, tzinfo=SITE_TZ
+    )
+    monkeypatch.setattr("bookings.services.walk_in_times.local_now", lambda: now)
+    return now
 
 
 def _todays(sandbox, customer_id: int) -> list[dict]:
@@ -54,8 +67,8 @@ def _first_free(sandbox) -> str:
     return min(starts)
 
 
-def test_a_returning_walk_in_is_booked_into_the_first_free_time_and_checked_in(
-    live_sandbox, reception_client, receptionist, morning
+def test_a_returning_walk_in_is_booked_now_and_checked_in(
+    live_sandbox, reception_client, receptionist, morning, at_nine
 ):
     customer = _customer(live_sandbox, skip=5)
     already = {row["id"] for row in _todays(live_sandbox, customer["id"])}
@@ -63,17 +76,24 @@ def test_a_returning_walk_in_is_booked_into_the_first_free_time_and_checked_in(
 
     page = reception_client.get(f"/bookings/walk-in/?customer={customer['id']}&service=1")
     html = page.content.decode()
-    assert f'<input type="hidden" name="start_time" value="{first}">' in html
-    assert "with any available agent" in html
+    [(value, label)] = re.findall(
+        r'name="slot" id="[^"]+" value="(\d+@'
+        + first
+        + r')" checked>\s*<label class="slot slot-now"'
+        r' for="[^"]+">([^<]+)</label>',
+        html,
+    )
+    assert label.startswith("Now (") and " with " in label
     response = reception_client.post(
         "/bookings/walk-in/",
-        {"customer": customer["id"], "service": 1, "start_time": first, "submit_token": "w" * 20},
+        {"customer": customer["id"], "service": 1, "slot": value, "submit_token": "w" * 20},
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     [booked] = [row for row in _todays(live_sandbox, customer["id"]) if row["id"] not in already]
     morning.append(booked["id"])
     assert (booked["start_time"], booked["status"]) == (first, "approved")
+    assert str(booked["agent_id"]) == value.split("@")[0]
     assert response["Location"] == f"/bookings/{booked['id']}/"
     check_in = CheckIn.objects.get(booking_id=booked["id"])
     assert check_in.checked_in_by == receptionist
@@ -113,19 +133,33 @@ def test_a_new_walk_in_customer_is_created_with_the_booking(
     assert CheckIn.objects.filter(booking_id=booked["id"]).exists()
 
 
-def test_a_new_walk_in_needs_a_name_and_an_email_and_keeps_what_was_typed(
+def test_a_new_walk_ins_details_are_checked_by_the_customer_forms_rules_and_kept(
     live_sandbox, reception_client, morning
 ):
+    with live_sandbox.db() as conn:
+        before = conn.execute("SELECT COUNT(*) FROM sandbox_customer").fetchone()[0]
+
     response = reception_client.post(
         "/bookings/walk-in/",
-        {"service": 1, "start_time": "09:00", "first_name": "Wanda", "phone": "555 0100"},
+        {
+            "service": 1,
+            "slot": "1@09:00",
+            "first_name": "W4nda",
+            "last_name": "Q",
+            "phone": "555 0100",
+            "email": "not-an-email",
+        },
     )
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Last name is needed for a new customer." in html
-    assert "Email is needed for a new customer." in html
-    assert 'value="Wanda"' in html and 'value="555 0100"' in html
+    assert "First name may contain only letters, spaces, hyphens and apostrophes." in html
+    assert "Last name must be at least 2 characters." in html
+    assert "This is not a valid phone number." in html
+    assert "Enter a valid email address." in html
+    assert 'value="W4nda"' in html and 'value="555 0100"' in html and 'value="not-an-email"' in html
+    with live_sandbox.db() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM sandbox_customer").fetchone()[0] == before
 
 
 def test_a_blocked_customer_cannot_walk_in(live_sandbox, reception_client, morning):

@@ -20,7 +20,7 @@ from bookings.services.status import booking_change_status
 from checkout.fees import FEE_ACTION, owing_note
 from checkout.models import Fee
 from checkout.services import PAYMENT_ACTION
-from tests.booking_slots import delete_bookings
+from tests.booking_slots import backdate, delete_bookings
 from tests.checkout.conftest import form_token, order_payments
 from tests.checkout.fee_bookings import customer_id_of, later_booking, spare_open_today
 from tests.conftest import _taken, sandbox_status
@@ -35,8 +35,12 @@ def _text(response) -> str:
 
 def _change(client, booking_id: int, to_status: str, **extra):
     data = {"to_status": to_status, "confirmed": "yes", **extra}
+    # A cancellation and a no-show ask why: a reason from the list (bookings.reasons).
     if to_status == "cancelled":
-        data.setdefault("reason", "Phoned too late to cancel")
+        data.setdefault("reason", "customer-cancelled")
+        data.setdefault("reason_text", "Phoned too late to cancel")
+    if to_status == "no_show":
+        data.setdefault("reason", "did-not-show")
     return client.post(f"/bookings/{booking_id}/status/", data)
 
 
@@ -92,10 +96,12 @@ def no_show_fee(settings):
 
 @pytest.fixture
 def pair(live_sandbox):
-    """(a later booking to mark no-show, an open booking of today of the same customer): the
-    first made for the test on a day of its own, deleted afterwards (its fee order stays)."""
+    """(an earlier booking to mark no-show, an open booking of today of the same customer):
+    the first made for the test on a day of its own, then moved a week back (a no-show is
+    for a visit that has begun), deleted afterwards (its fee order stays)."""
     today_id = spare_open_today(live_sandbox)
     later = later_booking(live_sandbox, customer_id_of(live_sandbox, today_id))
+    backdate(live_sandbox, later)
     yield later, today_id
     delete_bookings(live_sandbox, [later])
 
@@ -103,7 +109,7 @@ def pair(live_sandbox):
 def test_a_no_show_records_one_fee_order_even_when_the_form_is_sent_twice(
     live_sandbox, reception_client, take_booking, no_show_fee
 ):
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")
     booking = _booking(live_sandbox, booking_id)
     started = time.time()
 
@@ -136,7 +142,7 @@ def test_a_no_show_records_one_fee_order_even_when_the_form_is_sent_twice(
 def test_marked_no_show_again_after_being_reinstated_is_not_charged_again(
     live_sandbox, manager, take_booking, no_show_fee
 ):
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")
     customer_id = _booking(live_sandbox, booking_id)["customer_id"]
     first = booking_change_status(user=manager, booking_id=booking_id, to_status="no_show")
     assert first.done
@@ -163,7 +169,7 @@ def test_without_the_setting_a_no_show_records_no_fee(
     live_sandbox, reception_client, take_booking, settings
 ):
     settings.FRONTOFFICE_NO_SHOW_FEE = None
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")
     customer_id = _booking(live_sandbox, booking_id)["customer_id"]
     started = time.time()
 
@@ -307,7 +313,7 @@ def test_paying_the_fee_leaves_one_payment_on_the_fee_order(
 def test_a_bad_amount_gets_a_field_message_and_nothing_is_sent(
     live_sandbox, reception_client, take_booking, no_show_fee, amount, message
 ):
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")
     customer_id = _booking(live_sandbox, booking_id)["customer_id"]
     assert _change(reception_client, booking_id, "no_show").status_code == 302
     order = fee_orders(live_sandbox, customer_id, f"NSF-{booking_id}")[0]
@@ -331,7 +337,7 @@ def test_a_bad_amount_gets_a_field_message_and_nothing_is_sent(
 def test_a_lost_answer_on_the_fee_write_is_found_by_reading_back(
     live_sandbox, manager, take_booking, no_show_fee
 ):
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")
     customer_id = _booking(live_sandbox, booking_id)["customer_id"]
     live_sandbox.set_faults(write_then_fail=503)  # every write is applied, its answer lost
 
@@ -355,7 +361,7 @@ def test_a_lost_answer_on_the_fee_write_is_found_by_reading_back(
 def test_a_fee_latepoint_refuses_is_said_shown_and_sent_again_next_time(
     live_sandbox, manager, reception_client, take_booking, no_show_fee
 ):
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")
     customer_id = _booking(live_sandbox, booking_id)["customer_id"]
     started = time.time()
     # The key's minute allows the change (its fresh read and its write), not the fee.
@@ -394,7 +400,7 @@ def test_a_fee_latepoint_refuses_is_said_shown_and_sent_again_next_time(
 def test_a_no_show_of_unknown_outcome_charges_no_fee(
     live_sandbox, manager, take_booking, no_show_fee
 ):
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")
     started = time.time()
     # The change is saved, then LatePoint stops answering: nobody can say it landed.
     live_sandbox.set_faults(write_then_fail=503, down_after_write=True)

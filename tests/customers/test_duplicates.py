@@ -58,7 +58,7 @@ def test_same_name_and_phone_warns_with_a_link_and_creates_nothing(live_sandbox,
     assert 'role="alert"' in warning.group(0)
     last_name = typed["last_name"].title()
     assert f'<a href="/customers/{other_id}/">Marie Claire {last_name}</a>' in warning.group(0)
-    assert "+1 512-544-2223" in warning.group(0)  # the phone as every screen shows it
+    assert "(512) 544-2223" in warning.group(0)  # the phone as every screen shows it
     assert "Create anyway" in warning.group(0)
     assert customers_named(live_sandbox, last_name) == 1
     assert count_customers(live_sandbox, typed["email"]) == 0

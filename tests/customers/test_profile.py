@@ -169,7 +169,7 @@ def test_national_phone_is_read_in_the_customers_country(live_sandbox, reception
         live_sandbox, phone="718-853-5134", address={"city": "New York", "country": "US"}
     )
     page = reception_client.get(f"/customers/{customer_id}/").content.decode()
-    assert text_of(page, "data-field", "phone") == "+1 718-853-5134"
+    assert text_of(page, "data-field", "phone") == "(718) 853-5134"
     assert 'href="tel:+17188535134"' in page
 
 
@@ -409,10 +409,12 @@ def busy_customer(sandbox) -> int:
 def test_upcoming_bookings_on_first_paint_link_to_the_booking(live_sandbox, reception_client):
     [customer_id] = first_ids(live_sandbox, "has_bookings=true")
     page = reception_client.get(f"/customers/{customer_id}/").content.decode()
-    expected = raw_booking_ids(live_sandbox, customer_id, "include=upcoming_bookings")
+    body = api_get(live_sandbox, f"/customers/{customer_id}?include=upcoming_bookings")
+    first = body["data"].get("bookings", [])[:10]
+    # The first ten LatePoint lists, cancelled ones aside (they have their own tab).
+    expected = [int(b["id"]) for b in first if b["status"] != "cancelled"]
     shown = booking_links(page)
-    assert shown == expected[: len(shown)]
-    assert len(shown) == min(len(expected), 10)
+    assert shown == expected
     for booking_id in shown:
         assert f'href="/bookings/{booking_id}/"' in page
     assert 'aria-selected="true" aria-controls="customer-bookings-panel"' in page

@@ -34,6 +34,14 @@ def _row(client, customer_id: int, booking_id: int) -> tuple[str, str]:
     raise AssertionError(f"booking {booking_id} is on neither tab of customer {customer_id}")
 
 
+def _strip_item(client, customer_id: int, booking_id: int) -> tuple[str, str]:
+    """The booking's line in the profile's Today strip, and the whole page."""
+    page = client.get(f"/customers/{customer_id}/").content.decode()
+    match = re.search(rf'<li data-booking-id="{booking_id}">.*?</li>', page, re.S)
+    assert match, f"booking {booking_id} is not in the Today strip of customer {customer_id}"
+    return match.group(0), page
+
+
 def _only_open_booking_today(sandbox, take_booking) -> tuple[int, int]:
     """An approved booking of today whose customer has no other open booking today."""
     today = timezone.localdate().isoformat()
@@ -56,14 +64,18 @@ def test_an_open_booking_of_today_is_checked_in_from_the_profile(
 ):
     booking_id, customer_id = _only_open_booking_today(live_sandbox, take_booking)
 
-    row, page = _row(reception_client, customer_id, booking_id)
+    item, page = _strip_item(reception_client, customer_id, booking_id)
 
-    assert f'hx-post="/bookings/{booking_id}/check-in/"' in row
-    assert f'hx-target="#arrival-action-{booking_id}"' in row
-    assert f'name="next" value="/customers/{customer_id}/"' in row
-    assert 'role="option"' not in row  # a plain button here, not the quick search's list
-    # Only today's open booking has one: the customer's other bookings do not.
+    assert f'hx-post="/bookings/{booking_id}/check-in/"' in item
+    assert f'hx-target="#arrival-action-{booking_id}"' in item
+    assert f'name="next" value="/customers/{customer_id}/"' in item
+    assert 'role="option"' not in item  # a plain button here, not the quick search's list
+    # One Check in for today's open booking (the strip's, not the tab's row too), and none
+    # for the customer's other bookings.
     assert len(re.findall(r'hx-post="/bookings/\d+/check-in/"', page)) == 1
+    assert page.count(f'id="arrival-action-{booking_id}"') == 1
+    row, _page = _row(reception_client, customer_id, booking_id)
+    assert "check-in/" not in row
 
     response = reception_client.post(
         f"/bookings/{booking_id}/check-in/",
@@ -82,6 +94,9 @@ def test_an_open_booking_of_today_is_checked_in_from_the_profile(
     assert "<tr" not in slot and "<form" not in slot
     assert "board-changed" in json.loads(response["HX-Trigger"])
 
+    item, _page = _strip_item(reception_client, customer_id, booking_id)
+    assert f"Checked in at {when} by Rita" in item
+    assert "check-in/" not in item
     row, _page = _row(reception_client, customer_id, booking_id)
     assert f"Checked in at {when} by Rita" in row
     assert "check-in/" not in row
@@ -92,8 +107,8 @@ def test_without_javascript_the_check_in_comes_back_to_the_profile(
 ):
     booking_id = take_booking("pending", "today")
     customer_id = _owner(live_sandbox, booking_id)
-    row, _page = _row(reception_client, customer_id, booking_id)
-    assert f'action="/bookings/{booking_id}/check-in/"' in row
+    item, _page = _strip_item(reception_client, customer_id, booking_id)
+    assert f'action="/bookings/{booking_id}/check-in/"' in item
 
     response = reception_client.post(
         f"/bookings/{booking_id}/check-in/", {"next": f"/customers/{customer_id}/"}

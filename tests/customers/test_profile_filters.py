@@ -68,7 +68,8 @@ def test_percent_places():
 @pytest.mark.parametrize(
     ("raw", "shown", "uri"),
     [
-        ("+1 555 123 4567", "+1 555-123-4567", "tel:+15551234567"),
+        # The business's region (US) in its national format, any other internationally.
+        ("+1 555 123 4567", "(555) 123-4567", "tel:+15551234567"),
         ("+525559876543", "+52 55 5987 6543", "tel:+525559876543"),
         ("+44 20 7946 0958", "+44 20 7946 0958", "tel:+442079460958"),
         ("call me maybe", "call me maybe", ""),
@@ -89,7 +90,15 @@ def test_phone_without_country_code_uses_the_region_given(settings):
     assert phone("718-853-5134", "United States") == "718-853-5134"  # not a code: as given
     assert phone("+44 20 7946 0958", "US") == "+44 20 7946 0958"  # +country wins
     settings.FRONTOFFICE_PHONE_REGION = "US"
-    assert phone("(303) 624-7241") == "+1 303-624-7241"
+    assert phone("(303) 624-7241") == "(303) 624-7241"
+    assert phone("+13036247241") == "(303) 624-7241"  # one way to write it, however typed
+    assert phone("+1 303-624-7241") == "(303) 624-7241"
+
+
+def test_phones_of_another_region_are_international(settings):
+    settings.FRONTOFFICE_PHONE_REGION = "GB"
+    assert phone("+44 20 7946 0958") == "020 7946 0958"
+    assert phone("+1 303 624 7241") == "+1 303-624-7241"
 
 
 def test_age():

@@ -47,14 +47,14 @@ def test_next_free_days_from_a_day_off(as_receptionist: Page, app, live_sandbox,
     days = page.locator("a.next-free-day")
     expect(days).to_have_count(3)
     expect(days.first).to_contain_text(f"{monday:%a} {monday.day} {monday:%b}")
-    expect(days.first).to_contain_text("from 8:00 am")
+    expect(days.first).to_contain_text("from 08:00")
     expect(page.get_by_role("heading", name=re.compile("Next free days with"))).to_be_visible()
     assert_no_axe_violations(page, where="next free days")
     _shots(page, screenshot, "next-free-days")
 
     days.first.click()
     expect(page.locator("#id_date")).to_have_value(monday.isoformat())
-    expect(page.locator("label.slot").first).to_have_text("8:00 am")
+    expect(page.locator("label.slot").first).to_have_text("08:00")
     assert_no_axe_violations(page, where="new booking on the first free day")
 
 

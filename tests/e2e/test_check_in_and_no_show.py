@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.booking_slots import begun_minutes_ago, restore_start
 from tests.e2e.conftest import API, todays_bookings
 
 
@@ -33,11 +34,14 @@ def todays_three(live_sandbox):
     """The three bookings; the no-show is approved again afterwards, so that the seed's
     today stays as other tests of the session expect it (check-ins are local and go anyway)."""
     picked = _pick(live_sandbox)
+    # The no-show's visit has begun (only then may it be marked one), whatever the hour.
+    saved = begun_minutes_ago(live_sandbox, int(picked[1]["id"]))
     yield picked
     absent = picked[1]
     status, body = live_sandbox.request(
         "PUT", f"{API}/bookings/{absent['id']}", {"status": "approved"}
     )
+    restore_start(live_sandbox, saved)
     assert status == 200, body
 
 
@@ -64,21 +68,17 @@ def test_check_in_and_no_show_show_on_the_board(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Checked in")
     screenshot("04-booking-checked-in")
 
-    # Mark another booking as a no-show (the browser asks first).
+    # Mark another booking as a no-show: its page asks why first.
     page.goto(f"{app}/bookings/{absent['id']}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Approved")
-    dialogs: list[str] = []
-
-    def accept(dialog):
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    page.once("dialog", accept)
+    page.get_by_role("link", name="No-show…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("No-show")
+    page.get_by_label("Reason for the no-show").select_option(label="Did not show")
     page.get_by_role("button", name="No-show", exact=True).click()
     expect(page.locator("#messages")).to_contain_text(
         f"Booking {absent['booking_code']} is now no-show."
     )
-    assert dialogs == ["Mark this booking as a no-show?"]
+    expect(page.get_by_text("Why: Did not show")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("No-show")
     status, body = live_sandbox.request("GET", f"{API}/bookings/{absent['id']}")
     assert status == 200, body

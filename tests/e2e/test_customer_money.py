@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bookings.services.status import booking_change_status
-from tests.booking_slots import delete_bookings
+from tests.booking_slots import backdate, delete_bookings
 from tests.checkout.conftest import order_payments
 from tests.checkout.fee_bookings import customer_id_of, later_booking, spare_open_today
 from tests.conftest import _taken
@@ -28,7 +28,8 @@ def no_show_with_fee(live_sandbox, settings, manager) -> tuple[int, int, int]:
         rows = conn.execute(
             "SELECT b.id, b.customer_id FROM sandbox_booking b JOIN sandbox_customer c "
             "ON c.id = b.customer_id WHERE b.status = 'approved' AND c.status = 'active' "
-            "AND b.start_date > date('now') ORDER BY b.id DESC LIMIT 400"
+            # A past day's: only a booking that has begun may be marked a no-show.
+            "AND b.start_date < date('now', '-1 day') ORDER BY b.id DESC LIMIT 400"
         ).fetchall()
     booking_id, customer_id = next(
         (r["id"], r["customer_id"]) for r in rows if r["id"] not in _taken
@@ -147,6 +148,7 @@ def owes_and_arrives_today(live_sandbox, settings, manager):
     settings.FRONTOFFICE_NO_SHOW_FEE = Decimal("25")
     today_id = spare_open_today(live_sandbox)
     later = later_booking(live_sandbox, customer_id_of(live_sandbox, today_id))
+    backdate(live_sandbox, later)  # a no-show is for a visit that has begun
     outcome = booking_change_status(user=manager, booking_id=later, to_status="no_show")
     assert outcome.done, outcome
     with live_sandbox.db() as conn:

@@ -66,7 +66,7 @@ def test_manager_exports_customers_and_opens_stats(
     page.get_by_role("button", name="Export CSV").click()
     expect(page).to_have_url(re.compile(r"/exports/[0-9a-f-]{36}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Customers export")
-    expect(page.get_by_text("status: inactive")).to_be_visible()
+    expect(page.get_by_text("status: Inactive")).to_be_visible()  # in words, as the list
     expect(page.get_by_role("status")).to_contain_text(f"Ready: {len(expected_ids)} rows")
     screenshot("export-ready")
     with page.expect_download() as info:

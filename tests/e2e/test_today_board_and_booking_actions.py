@@ -80,7 +80,7 @@ def test_complete_a_booking_after_confirming(
     as_receptionist: Page, app, take_booking, live_sandbox
 ):
     page = as_receptionist
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")  # a visit that has begun
     page.goto(app + f"/bookings/{booking_id}/")
 
     page.once("dialog", lambda dialog: dialog.dismiss())
@@ -102,13 +102,14 @@ def test_cancel_with_a_reason(as_manager: Page, app, take_booking, live_sandbox,
     page.goto(app + f"/bookings/{booking_id}/")
     screenshot("booking-detail")
     page.get_by_role("link", name="Cancel booking…").click()
-    page.get_by_label("Reason for cancelling").fill("Moved abroad")
+    page.get_by_label("Reason for cancelling").select_option(label="Customer cancelled")
+    page.get_by_label("More about it (optional)").fill("Moved abroad")
     screenshot("booking-cancel-confirm")
 
     page.get_by_role("button", name="Cancel booking").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cancelled")
-    expect(page.get_by_text("Reason: Moved abroad")).to_be_visible()
+    expect(page.get_by_text("Why: Customer cancelled: Moved abroad")).to_be_visible()
     assert sandbox_status(live_sandbox, booking_id) == "cancelled"
 
 

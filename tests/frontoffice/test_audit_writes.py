@@ -24,7 +24,8 @@ _taken: set[int] = set()
 
 def _take_booking(sandbox, status: str, *, today: bool) -> int:
     day = timezone.localdate().isoformat()
-    where = "start_date = ?" if today else "start_date > ?"
+    # Not today: a past day, as only a booking that has begun may be completed or missed.
+    where = "start_date = ?" if today else "start_date < ?"
     with sandbox.db() as conn:
         rows = conn.execute(
             f"SELECT id FROM sandbox_booking WHERE status = ? AND {where} ORDER BY id LIMIT 200",  # noqa: S608
@@ -147,7 +148,8 @@ def test_booking_status_change_refused_by_latepoint(live_sandbox, manager):
     assert client.get(f"/bookings/{booking_id}/").status_code == 200
     live_sandbox.set_faults(error_rate=1.0)
     response = client.post(
-        f"/bookings/{booking_id}/status/", {"to_status": "no_show", "confirmed": "yes"}
+        f"/bookings/{booking_id}/status/",
+        {"to_status": "no_show", "confirmed": "yes", "reason": "did-not-show"},
     )
     live_sandbox.reset_faults()
     assert response.status_code >= 400

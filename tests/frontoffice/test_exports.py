@@ -54,7 +54,7 @@ def test_a_running_export_shows_its_progress_and_polls_for_more(live_sandbox, ma
 
     html = manager_client.get(url).content.decode()
     assert "<h1>Customers export</h1>" in html
-    assert '<span class="chip">status: active</span>' in html
+    assert '<span class="chip">status: Active</span>' in html
     assert '<progress id="export-progress" max="100" value="30">30%</progress>' in html
     assert "3 of 10 pages read from LatePoint…" in html
     assert "300 of about 987 rows so far." in html
@@ -194,7 +194,7 @@ def test_my_exports_are_listed_with_their_files(live_sandbox, manager_client):
     html = manager_client.get("/exports/").content.decode()
 
     assert "<h1>Your exports</h1>" in html
-    assert '<span class="chip">status: blocked</span>' in html
+    assert '<span class="chip">status: Blocked</span>' in html
     assert f'<a href="/exports/{job.pk}/download/" download>Download</a>' in html
 
 
@@ -202,10 +202,27 @@ def test_an_export_asked_for_by_address_needs_one_click(live_sandbox, manager_cl
     html = manager_client.get("/bookings/export.csv?status=pending&agent=2").content.decode()
 
     assert "<h1>Export bookings</h1>" in html
-    assert '<span class="chip">status: pending</span>' in html
+    assert '<span class="chip">status: Pending</span>' in html
     assert '<input type="hidden" name="kind" value="bookings">' in html
     assert '<input type="hidden" name="query" value="status=pending&amp;agent=2">' in html
     assert not ExportJob.objects.exists()
+
+
+def test_the_chips_name_the_agent_and_service_without_a_call(live_sandbox, manager_client):
+    with live_sandbox.db() as conn:
+        agent = conn.execute("SELECT id, display_name FROM sandbox_agent LIMIT 1").fetchone()
+        service = conn.execute("SELECT id, name FROM sandbox_service LIMIT 1").fetchone()
+    manager_client.get("/bookings/")  # the list reads its filters' reference lists
+
+    response = manager_client.get(
+        f"/bookings/export.csv?agent={agent['id']}&service={service['id']}"
+    )
+
+    html = response.content.decode()
+    assert f'<span class="chip">agent: {agent["display_name"]}</span>' in html
+    assert f'<span class="chip">service: {service["name"]}</span>' in html
+    assert f"agent: {agent['id']}<" not in html
+    assert _calls(response) == 0
 
 
 def test_an_unknown_export_is_refused_clearly(live_sandbox, manager_client):

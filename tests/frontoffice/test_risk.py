@@ -122,10 +122,20 @@ def test_reactivation_recommended_after_90_days(days_ago, expected):
     assert ("Send reactivation campaign" in risk.recommendations) is expected
 
 
-@pytest.mark.parametrize(("no_shows", "expected"), [(2, False), (3, True)])
-def test_extra_reminders_after_more_than_two_no_shows(no_shows, expected):
-    risk = assess_risk(stats_for(total=100, no_shows=no_shows), today=TODAY)
+@pytest.mark.parametrize(
+    ("total", "no_shows", "expected"),
+    [
+        (10, 2, False),  # 20%, but only two
+        (20, 3, True),  # 15%: medium risk
+        (10, 3, True),  # 30%: high risk
+        (100, 3, False),  # 3%: a low-risk customer needs no extra reminders
+    ],
+)
+def test_extra_reminders_only_for_a_no_show_habit(total, no_shows, expected):
+    risk = assess_risk(stats_for(total=total, no_shows=no_shows), today=TODAY)
     assert ("Implement additional reminders" in risk.recommendations) is expected
+    if expected:
+        assert risk.level in (RiskLevel.MEDIUM, RiskLevel.HIGH)
 
 
 @pytest.mark.parametrize(

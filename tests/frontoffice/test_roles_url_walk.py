@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audit.models import AuditEntry
 from audit.services import audit_record
 from exports.models import ExportJob
+from notes.models import Note
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed-in"  # any signed-in account, even one without a role
@@ -38,6 +39,7 @@ EXPECTATIONS: dict[str, str | frozenset[str]] = {
     # Today, the day calendar and search
     "today": STAFF,
     "calendar": STAFF,
+    "calendar-move": STAFF,
     "bookings:quick-search": STAFF,
     # Customers
     "customers:list": STAFF,
@@ -48,6 +50,10 @@ EXPECTATIONS: dict[str, str | frozenset[str]] = {
     "customers:bookings": STAFF,
     "customers:money": STAFF,
     "customers:fees:pay": STAFF,
+    # Staff notes (who may edit a note is checked by tests/notes)
+    "customers:notes:add": STAFF,
+    "customers:notes:edit": STAFF,
+    "customers:notes:pin": STAFF,
     "customers:edit": STAFF,
     # Bookings (cancelling a completed booking is a manager's: checked by the bookings tests)
     "bookings:list": STAFF,
@@ -78,12 +84,17 @@ SERVED_OVERRIDES = {
     # The audit trail is append-only, even for administrators.
     "admin:audit_auditentry_add": {403},
     "admin:audit_auditentry_delete": {403},
+    # Staff notes are written on the profile only, where every change is audited.
+    "admin:notes_note_add": {403},
+    "admin:notes_note_delete": {403},
     # Sign-in records (django-axes) are written by sign-ins only: read or delete (to unlock).
     "admin:axes_accessattempt_add": {403},
     "admin:axes_accesslog_add": {403},
     "admin:axes_accessfailurelog_add": {403},
     # Needs its query parameters; refuses without them.
     "admin:autocomplete": {403},
+    # A move names its target (date, time, agent, seen): a bare GET says what is missing.
+    "calendar-move": {400},
     # An export is its owner's (the sample is the administrator's): another manager's is not found.
     "exports:detail": {200, 404},
     "exports:download": {302, 404},
@@ -176,7 +187,7 @@ def accounts(db, receptionist, manager, administrator) -> dict[str, User | None]
 
 
 @pytest.fixture
-def samples(live_sandbox, administrator) -> dict[str, object]:
+def samples(live_sandbox, administrator, receptionist) -> dict[str, object]:
     """A real value for each URL parameter: seeded ids from the sandbox, local rows."""
     with live_sandbox.db() as conn:
         row = conn.execute(
@@ -186,6 +197,9 @@ def samples(live_sandbox, administrator) -> dict[str, object]:
         user=administrator, action=AuditEntry.Action.EXPORT, summary="url walk sample"
     )
     job = ExportJob.objects.create(user=administrator, kind="customers")
+    note = Note.objects.create(
+        customer_id=int(row["customer_id"]), text="url walk", author=receptionist
+    )
     return {
         "booking_id": int(row["id"]),
         "customer_id": int(row["customer_id"]),
@@ -196,6 +210,7 @@ def samples(live_sandbox, administrator) -> dict[str, object]:
         "group_pk": Group.objects.get(name="Manager").pk,
         "entry_pk": entry.pk,
         "pk": job.pk,
+        "note_id": note.pk,
     }
 
 

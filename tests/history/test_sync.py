@@ -185,20 +185,25 @@ def test_a_status_change_through_the_front_office_is_applied_at_once(
     live_sandbox, manager_client, take_booking
 ):
     today = timezone.localdate()
-    booking_id = take_booking("approved")
+    booking_id = take_booking("approved", "past")  # only a visit that has begun can be missed
     with live_sandbox.db() as conn:
         day = date.fromisoformat(
             conn.execute(
                 "SELECT start_date FROM sandbox_booking WHERE id = ?", (booking_id,)
             ).fetchone()["start_date"]
         )
-    first, last = weeks_of(today, max(day, today + timedelta(days=7)))
+    first, last = weeks_of(day, today)
     sync.sync_pass(within=(first, last))
     assert BookingRecord.objects.get(id=booking_id).status == "approved"
 
     response = manager_client.post(
         f"/bookings/{booking_id}/status/",
-        {"to_status": "no_show", "seen_status": "approved", "confirmed": "yes"},
+        {
+            "to_status": "no_show",
+            "seen_status": "approved",
+            "confirmed": "yes",
+            "reason": "did-not-show",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     record = BookingRecord.objects.get(id=booking_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -91,6 +91,14 @@ def test_a_customer_without_bookings_has_zero_stats(sandbox):
 
 
 def test_order_is_created_at_desc_and_new_customers_come_first(sandbox):
+    # Tests that froze the sandbox's clock (the walk-ins' 09:00 today) stamped their customers
+    # then, perhaps later than the real now: this one is made after every customer on file.
+    with sandbox.db() as conn:
+        (latest,) = conn.execute("SELECT MAX(created_at) FROM sandbox_customer").fetchone()
+    latest = datetime.fromisoformat(latest).replace(tzinfo=UTC)
+    now = datetime.now(UTC)
+    if latest >= now:
+        sandbox.set_faults(clock=(latest + timedelta(minutes=1)).isoformat())
     created = create_customer(sandbox, first_name="Newest", last_name="Arrival")
     body = get(sandbox, "/customers", per_page=100)
     assert body["data"][0]["id"] == str(created["id"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 
-from tests.booking_slots import delete_bookings, free_day, new_booking
+from tests.booking_slots import backdate, delete_bookings, free_day, new_booking
 from tests.scaleout.conftest import sign_in
 from tests.scaleout.test_write_safety import _at_once
 
@@ -54,6 +54,7 @@ def test_two_moves_of_one_booking_at_once_one_lands_the_other_sees_the_conflict(
                         "date": day.isoformat(),
                         "agent": "1",
                         "start_time": target,
+                        "reason": "customer-asked-to-move",
                     }
                 )
             first, second = _at_once(
@@ -95,14 +96,21 @@ def test_two_status_changes_of_one_booking_at_once_one_lands(stack, sandbox):
             day = free_day(sandbox, 1)
             booking_id = new_booking(sandbox, day, "10:00", tag="scaleout")
             made.append(booking_id)
+            backdate(sandbox, booking_id)  # a no-show is for a visit that has begun
             path = f"/bookings/{booking_id}/status/"
             changes = [
-                {"to_status": "no_show", "seen_status": "approved", "confirmed": "yes"},
+                {
+                    "to_status": "no_show",
+                    "seen_status": "approved",
+                    "confirmed": "yes",
+                    "reason": "did-not-show",
+                },
                 {
                     "to_status": "cancelled",
                     "seen_status": "approved",
                     "confirmed": "yes",
-                    "reason": "Customer phoned",
+                    "reason": "customer-cancelled",
+                    "reason_text": "Customer phoned",
                 },
             ]
             changes[0]["csrfmiddlewaretoken"] = stack.csrf_token()

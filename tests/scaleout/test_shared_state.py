@@ -29,10 +29,12 @@ def new_customer(sandbox, **fields) -> tuple[int, str]:
 
 
 def shown_phone(html: str) -> str:
-    """The digits of the phone number a profile page shows."""
+    """The digits of the phone number a profile page shows (its tel: link, in full)."""
     match = re.search(r'<dd data-field="phone">(.*?)</dd>', html, re.S)
     assert match, "no phone on the profile"
-    return re.sub(r"\D", "", re.sub(r"<[^>]+>", "", match.group(1)))
+    link = re.search(r'href="tel:([^"]+)"', match.group(1))
+    assert link, "the profile's phone is not a tel: link"
+    return re.sub(r"\D", "", link.group(1))
 
 
 def board_row(html: str, booking_id: int) -> str:
