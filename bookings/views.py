@@ -36,11 +36,11 @@ from bookings.services.status import (
     booking_change_status,
     booking_status_history,
     booking_status_unreadable,
-    status_label,
     transition_refusal,
 )
 from bookings.today_views import board_row_response
 from checkout.page import money_context
+from frontoffice.formatting import status_phrase
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from latepoint.models import Booking
 from upstream.failures import Failure, Missing, describe
@@ -261,7 +261,7 @@ def _status_outcome_page(
             seen_value=str(now.status),
             conflict_message=(
                 f"Changed since you opened it: this booking is now "
-                f"{status_label(now.status).lower()} in LatePoint. Nothing was changed."
+                f"{status_phrase(now.status)} in LatePoint. Nothing was changed."
             ),
         )
         context["refused"] = context["action"] is None
@@ -305,8 +305,7 @@ def _status_changed(
 ) -> HttpResponse:
     """The change was made: the panel or the row again, or the booking page with a message."""
     updated = outcome.record
-    label = status_label(to_status).lower()
-    done = f"Booking {booking.booking_code or booking.id} is now {label}."
+    done = f"Booking {booking.booking_code or booking.id} is now {status_phrase(to_status)}."
     if outcome.confirmed_after_failure:
         done += " (LatePoint's answer was lost; reading the booking back shows the change.)"
     if outcome.message:  # what came with it: a no-show or late-cancellation fee recorded

@@ -20,12 +20,12 @@ from bookings.booking_pages import claim_form
 from bookings.checkins import checkins_for_bookings
 from bookings.services.badges import booking_badge
 from bookings.services.listing import booking_get
-from bookings.services.status import status_label
 from bookings.views import detail_context
 from checkout.forms import PaymentForm, RefundForm
 from checkout.page import complete_offered, money_context, why_not_payable
 from checkout.payments import MoneyMove, checkout_complete_and_pay, payment_take, refund_give
 from checkout.services import BookingMoney, booking_money
+from frontoffice.formatting import status_phrase
 from frontoffice.http import HtmxHttpRequest
 from frontoffice.roles import is_manager
 from latepoint.models import Booking
@@ -158,7 +158,7 @@ def _complete_and_pay(request, token, booking: Booking, form, again, after_unkno
     if payment is None:
         now = completion.record
         if completion.conflict:
-            said = f"This booking is now {status_label(now.status).lower()} in LatePoint"
+            said = f"This booking is now {status_phrase(now.status)} in LatePoint"
             completion.message = f"{said}, so it was not completed. Nothing was taken."
         elif completion.unknown:
             completion.message = (

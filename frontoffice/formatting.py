@@ -59,6 +59,12 @@ def status_label(value: Any, *, empty: str = DASH) -> str:
     return _LABEL_EXCEPTIONS.get(text) or text.replace("_", " ").capitalize()
 
 
+def status_phrase(value: Any) -> str:
+    """A status as it reads inside a sentence: "is now a no-show", "is now cancelled"."""
+    label = status_label(value, empty="").lower()
+    return "a no-show" if label == "no-show" else label
+
+
 def _phone_region(hint: Any) -> str | None:
     """A default region for numbers written without +: the hint if it is a country code."""
     if isinstance(hint, str) and len(hint.strip()) == 2 and hint.strip().isalpha():

@@ -73,6 +73,10 @@ def demo_env(tmp_path) -> dict[str, str]:
     return env
 
 
+def _as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _signal(run: subprocess.Popen, how: str) -> None:
     if how == "Ctrl-C":  # a terminal's Ctrl-C: SIGINT to its foreground process group, make's
         os.killpg(run.pid, signal.SIGINT)
@@ -105,6 +109,10 @@ def test_make_run_stops_the_sandbox_the_front_office_and_the_worker(demo_env, ho
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # As from a terminal, where Ctrl-C has its default action: pytest's process may have
+        # been left ignoring SIGINT by an earlier test, and a shell cannot trap a signal that
+        # was ignored when it started.
+        preexec_fn=_as_from_a_terminal,
     )
     try:
         started = time.monotonic()

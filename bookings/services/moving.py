@@ -19,6 +19,7 @@ from audit.services import audit_outcome, field_changes
 from bookings.models import BookingMove
 from bookings.reasons import MOVE, Picked, reason_picked
 from bookings.services.free_times import time_label
+from frontoffice.formatting import status_phrase
 from history.sync import booking_record
 from latepoint.errors import LatePointError, NotFound
 from latepoint.models import Agent, Booking, BookingStatus
@@ -34,8 +35,10 @@ def reschedule_refusal(booking: Booking, *, today: date | None = None) -> str:
     """Why this booking cannot be moved ("" when it can)."""
     status = str(booking.status)
     if status not in MOVABLE:
-        label = status.replace("_", "-")
-        return f"This booking is {label}: only a pending or approved booking can be moved."
+        return (
+            f"This booking is {status_phrase(status)}: only a pending or approved booking can"
+            " be moved."
+        )
     start = booking.start
     if start is not None:
         local = timezone.localtime(start) if timezone.is_aware(start) else start

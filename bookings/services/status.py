@@ -20,7 +20,7 @@ from bookings.reasons import Picked, reason_as_sent, reason_kind, reason_picked,
 from bookings.services.listing import booking_get
 from bookings.services.moving import read_for_write
 from checkout.fees import fee_for_status_change
-from frontoffice.formatting import format_clock
+from frontoffice.formatting import format_clock, status_phrase
 from frontoffice.formatting import status_label as format_status
 from frontoffice.roles import is_manager
 from history.sync import booking_record
@@ -142,7 +142,7 @@ def _refusal_message(current: Any, target: Any) -> str:
     allowed = ALLOWED_TRANSITIONS.get(str(current), ())
     names = ", ".join(status_label(s) for s in allowed) or "nothing"
     return (
-        f"A booking that is {status_label(current).lower()} cannot be set to "
+        f"A booking that is {status_phrase(current)} cannot be set to "
         f"{status_label(target).lower()}. From {status_label(current).lower()} it can move to: "
         f"{names.lower()}."
     )

@@ -120,7 +120,7 @@ def test_a_no_show_records_one_fee_order_even_when_the_form_is_sent_twice(
     assert first.status_code == 302
     assert second.status_code == 409  # already a no-show: nothing sent again
     # The desk is told the fee was recorded, with the status change.
-    assert "is now no-show. No-show fee of $25.00 recorded in LatePoint" in unescape(shown)
+    assert "is now a no-show. No-show fee of $25.00 recorded in LatePoint" in unescape(shown)
     assert sandbox_status(live_sandbox, booking_id) == "no_show"
     orders = fee_orders(live_sandbox, booking["customer_id"], f"NSF-{booking_id}")
     assert len(orders) == 1

@@ -76,7 +76,7 @@ def test_check_in_and_no_show_show_on_the_board(
     page.get_by_label("Reason for the no-show").select_option(label="Did not show")
     page.get_by_role("button", name="No-show", exact=True).click()
     expect(page.locator("#messages")).to_contain_text(
-        f"Booking {absent['booking_code']} is now no-show."
+        f"Booking {absent['booking_code']} is now a no-show."
     )
     expect(page.get_by_text("Why: Did not show")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("No-show")

@@ -41,7 +41,7 @@ def test_a_no_show_and_a_move_each_say_why(
         page.get_by_label("More about it (optional)").fill("Phoned at noon: flu")
         page.get_by_role("button", name="No-show", exact=True).click()
 
-        expect(page.locator("#messages")).to_contain_text("is now no-show")
+        expect(page.locator("#messages")).to_contain_text("is now a no-show")
         expect(page.get_by_text("Why: Illness: Phoned at noon: flu")).to_be_visible()
         assert_no_axe_violations(page, where="booking with its reason")
         _shots(page, screenshot, "reason-booking-page")
