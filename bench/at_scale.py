@@ -21,12 +21,19 @@ cache, LATEPOINT_RATE_LIMIT=60). Then, one after the other:
 4. Export: back to 60 requests a minute, a manager asks for the CSV of every customer
    (POST /exports/start/), the worker writes it, and the export's page is polled every second
    as a browser does; the file is downloaded and its rows counted.
+5. The busy day (bench/busy_day.py, in a process of its own): the Today board and the
+   calendar of the day's 588 bookings, warm, their app time and bytes sent.
+6. The first 90 days on a quiet key (bench/first_ninety_days.py, in a process of its own): the
+   background worker alone on a new history and a 60/min key, until the last 90 days are held.
+
+`--parts` runs some of these: `main` (1 to 4), `busy-day` (5), `ninety` (6); all by default.
 
 Prints a report and writes bench/results/at_scale.json (the logs in bench/results/at_scale_*).
 Targets: bench/README.md.
 
     .venv/bin/python bench/run.py --scenario at-scale [--window-minutes 3] [--window-desks 1]
     .venv/bin/python bench/at_scale.py                 # the same, on its own
+    .venv/bin/python bench/at_scale.py --parts busy-day,ninety
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import busy_day
+import first_ninety_days
 import five_desks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +87,10 @@ ARGUMENTS = (
     "quiet_minutes",
     "sync_rate",
     "stats_repeat",
+    "parts",
 )
+#: What `--parts` may name: steps 1 to 4, the busy day, the first 90 days.
+PARTS = ("main", "busy-day", "ninety")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,6 +121,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stats-repeat", type=int, default=7, help="at-scale: warm renders of the stats (7)"
     )
+    parser.add_argument(
+        "--parts",
+        type=_parts,
+        default=",".join(PARTS),
+        help="at-scale: which parts, of main, busy-day and ninety (all)",
+    )
+
+
+def _parts(text: str) -> str:
+    named = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [part for part in named if part not in PARTS]
+    if unknown or not named:
+        raise argparse.ArgumentTypeError(f"parts are {', '.join(PARTS)}; got {text!r}")
+    return ",".join(named)
 
 
 # --- processes -------------------------------------------------------------------------------
@@ -590,8 +616,6 @@ def run(args) -> int:
             command += ["--" + name.replace("_", "-"), str(getattr(args, name))]
         return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
 
-    from tests.conftest import start_sandbox, stop_sandbox
-
     RESULTS.mkdir(parents=True, exist_ok=True)
     began = time.time()
     result: dict = {
@@ -602,6 +626,45 @@ def run(args) -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "python": platform.python_version(),
     }
+    parts = args.parts.split(",")
+    if "main" in parts:
+        result.update(main_part(args))
+    if "busy-day" in parts:
+        result["busy_day"] = part_of_its_own(
+            "busy_day.py", "busy_day.json", "--customers", str(args.scale_customers)
+        )
+    if "ninety" in parts:
+        result["first_ninety_days"] = part_of_its_own(
+            "first_ninety_days.py",
+            "first_ninety_days.json",
+            "--customers",
+            str(args.scale_customers),
+            "--latency-ms",
+            str(args.latency_ms),
+        )
+    result["minutes"] = round((time.time() - began) / 60, 1)
+    result["checks"] = [{"check": label, "met": ok} for label, ok in checks_for(result)]
+    print_report(result)
+    (RESULTS / "at_scale.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
+    print(f"\nWrote {(RESULTS / 'at_scale.json').relative_to(ROOT)}")
+    return 0 if all(c["met"] for c in result["checks"]) else 1
+
+
+def part_of_its_own(script: str, written: str, *options: str) -> dict:
+    """A bench script run in a process of its own (its Django set up its own way), and the
+    result it wrote."""
+    print(f"At scale: {script} {' '.join(options)}...", flush=True)
+    command = [sys.executable, str(ROOT / "bench" / script), *options]
+    code = subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+    found = json.loads((RESULTS / written).read_text())
+    return {**found, "exit_code": code}
+
+
+def main_part(args) -> dict:
+    """Steps 1 to 4 on one sandbox and one front office."""
+    from tests.conftest import start_sandbox, stop_sandbox
+
+    result: dict = {}
     with tempfile.TemporaryDirectory(prefix="frontoffice-at-scale-") as tmp:
         workdir = Path(tmp)
         print(f"At scale: seeding a sandbox with {args.scale_customers} customers...", flush=True)
@@ -635,15 +698,40 @@ def run(args) -> int:
                 five_desks.stop_front_office(office)
                 shutil.copy(office.log_path, RESULTS / "at_scale_frontoffice.log")
             stop_sandbox(sandbox)
-    result["minutes"] = round((time.time() - began) / 60, 1)
-    result["checks"] = [{"check": label, "met": ok} for label, ok in checks_for(result)]
-    print_report(result)
-    (RESULTS / "at_scale.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
-    print(f"\nWrote {(RESULTS / 'at_scale.json').relative_to(ROOT)}")
-    return 0 if all(c["met"] for c in result["checks"]) else 1
+    return result
 
 
 def checks_for(result: dict) -> list[tuple[str, bool]]:
+    checks = main_checks(result) if "live_key" in result else []
+    day = result.get("busy_day")
+    if day is not None:
+        for path, page in day["pages"].items():
+            warm = busy_day.WEEK_WARM_MS if path in busy_day.WEEK_PAGES else busy_day.WARM_MS
+            checks.append(
+                (
+                    f"busy day ({day['open_bookings_today']} open today), {path}: warm <= "
+                    f"{warm} ms and <= {busy_day.MAX_KB} KB sent (median "
+                    f"{page['warm_median_ms']:.0f} ms, {page['kb']:.0f} KB)",
+                    page["warm_median_ms"] <= warm and page["kb"] <= busy_day.MAX_KB,
+                )
+            )
+    ninety = result.get("first_ninety_days")
+    if ninety is not None:
+        took = ninety["minutes_to_90_days"]
+        checks.append(
+            (
+                f"the last 90 days held on a quiet {KEY_RATE}/min key within "
+                f"{first_ninety_days.TARGET_MINUTES} min (took {took} min; most calls in any "
+                f"60 s {ninety['max_in_any_60s']}, 429s {ninety['status_429']})",
+                took is not None
+                and took <= first_ninety_days.TARGET_MINUTES
+                and ninety["status_429"] == 0,
+            )
+        )
+    return checks
+
+
+def main_checks(result: dict) -> list[tuple[str, bool]]:
     live, sync, stats, export = (
         result["live_key"],
         result["first_sync"],
@@ -713,6 +801,32 @@ def checks_for(result: dict) -> list[tuple[str, bool]]:
 
 
 def print_report(result: dict) -> None:
+    if "live_key" in result:
+        print_main(result)
+    day = result.get("busy_day")
+    if day is not None:
+        print()
+        print(f"5. The busy day ({day['open_bookings_today']} open bookings today), warm:")
+        for path, page in day["pages"].items():
+            print(
+                f"   {path:<32} median {page['warm_median_ms']:.0f} ms, {page['kb']:.0f} KB sent "
+                f"({page['html_kb']:.0f} KB of HTML), {page['rows']} rows, "
+                f"{page['warm_upstream_calls']} calls"
+            )
+    ninety = result.get("first_ninety_days")
+    if ninety is not None:
+        print()
+        print(
+            f"6. The first 90 days on a quiet {KEY_RATE}/min key: "
+            f"{ninety['minutes_to_90_days']} min, calls a minute {ninety['per_minute']}, most "
+            f"in any 60 s {ninety['max_in_any_60s']}, 429s {ninety['status_429']}"
+        )
+    print()
+    for check in result["checks"]:
+        print(f"{'met ' if check['met'] else 'MISSED'}  {check['check']}")
+
+
+def print_main(result: dict) -> None:
     live, sync, stats, export = (
         result["live_key"],
         result["first_sync"],
@@ -797,9 +911,6 @@ def print_report(result: dict) -> None:
         f"{export['all_calls']['max_in_any_60s']}, 429s {export['all_calls']['status_429']}, "
         f"progress seen at {len(export['pages_seen'])} page counts"
     )
-    print()
-    for check in result["checks"]:
-        print(f"{'met ' if check['met'] else 'MISSED'}  {check['check']}")
 
 
 def main() -> int:

@@ -111,7 +111,8 @@ def booking_detail(request: HtmxHttpRequest, booking_id: int) -> TemplateRespons
     if booking.customer and booking.customer.id:
         # Drawn with the page: risk from the booking history, blocked from the customer's read.
         context["badge"] = booking_badge(customer_id=booking.customer.id)
-    # Price, payments and the Take payment form: one cached call at most (the order's payments).
+    # Price, payments and the Take payment form: from the booking's own transactions when they
+    # carry receipts and notes, else one cached call (the order's payments).
     context.update(money_context(request, booking, checked_in=context["check_in"] is not None))
     return TemplateResponse(request, "bookings/detail.html", context)
 

@@ -142,34 +142,45 @@ def booking_price(booking: Booking) -> Decimal | None:
 
 
 def _from_booking(booking: Booking) -> list[Payment]:
-    """The booking's own copy of its transactions, as payments (no receipts or notes)."""
+    """The booking's own copy of its transactions, as payments (with their receipts and notes
+    when the booking's answer carries them). A negative amount is a refund of that much."""
     order_id = booking.order.id if booking.order is not None else None
-    return [
+    return _in_order(
         Payment(
             id=t.id or 0,
             order_id=order_id,
             amount=abs(t.amount or Decimal("0")),
-            kind=(t.kind or "capture").lower(),
+            kind=(t.kind or ("refund" if (t.amount or 0) < 0 else "capture")).lower(),
             status=payment_status(t.status),
             payment_method=t.payment_method,
             processor=t.processor,
             created_at=t.created_at,
+            receipt_number=t.receipt_number or "",
+            notes=t.notes or "",
+            token=t.token or "",
+            booking_id=booking.id,
         )
         for t in booking.transactions
-    ]
+    )
+
+
+def _in_order(payments: Iterable[Payment]) -> list[Payment]:
+    return sorted(payments, key=lambda p: (p.created_at is None, p.created_at or 0, p.id))
 
 
 def order_payments(booking: Booking, *, fresh: bool = False) -> list[Payment]:
-    """The payments and refunds on the booking's order (one call, cached unless `fresh`);
-    none, without a call, when LatePoint says nothing was paid and lists no transactions.
+    """The payments and refunds on the booking's order. No call when LatePoint says nothing
+    was paid and lists no transactions, or when the booking's own transactions say all a
+    payment line shows (receipts and notes); otherwise one call, cached unless `fresh`.
     Raises LatePointError when LatePoint cannot give them."""
     order_id = booking.order.id if booking.order is not None else None
     if order_id is None:
         return _from_booking(booking)
     if not fresh and not booking.transactions and booking.payment_status in _NOTHING_PAID:
         return []
-    payments = api().list_order_transactions(order_id, fresh=fresh)
-    return sorted(payments, key=lambda p: (p.created_at is None, p.created_at or 0, p.id))
+    if not fresh and booking.transactions and all(t.whole for t in booking.transactions):
+        return _from_booking(booking)
+    return _in_order(api().list_order_transactions(order_id, fresh=fresh))
 
 
 def money_takers(booking_id: int) -> dict[str, str]:

@@ -196,6 +196,21 @@ class Transaction:
     processor: str = ""
     kind: str = ""
     created_at: datetime | None = None
+    # None when the payload does not carry the field at all ("" when it is empty).
+    receipt_number: str | None = None
+    notes: str | None = None
+    token: str | None = None
+
+    @property
+    def whole(self) -> bool:
+        """Whether it says all a payment line shows (receipt and note included), so the
+        order's own list of payments need not be read."""
+        return (
+            self.id is not None
+            and self.amount is not None
+            and self.receipt_number is not None
+            and self.notes is not None
+        )
 
 
 @dataclass(frozen=True)

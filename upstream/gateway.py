@@ -47,6 +47,7 @@ from upstream.connection import get_client
 from upstream.money_gateway import MoneyGateway
 from upstream.policies import READS, cached
 from upstream.read_cache import KEY_PREFIX, Entry, ReadCache, _id
+from upstream.summaries import SummaryKeeper
 
 #: The readiness probe asks LatePoint at most once in this many seconds.
 PROBE_SECONDS = 30
@@ -96,12 +97,13 @@ class Probe:
     checked_at: float = 0.0
 
 
-class CachedLatePoint(MoneyGateway, ReadCache):
+class CachedLatePoint(SummaryKeeper, MoneyGateway, ReadCache):
     """The client's methods with a shared read cache and write invalidation (read_cache.py).
 
     The plain reads are the client's own, kept as READS says; the rest are written out below
     where they do more (a booking's owner, summaries, cache-only lookups, walks and writes).
-    Orders and payments writes are in upstream.money_gateway.
+    Orders and payments writes are in upstream.money_gateway; customers read whole are kept as
+    their summaries too (upstream.summaries).
     """
 
     # --- reads -----------------------------------------------------------------------------

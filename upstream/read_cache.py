@@ -196,7 +196,7 @@ class ReadCache:
         key = self._key(method, arguments)
         ttl = self._ttl(kind)
         if fresh:
-            return self._fill(key, generations, call, None, depends_on)
+            return self._fill(key, generations, call, None, depends_on, method)
         entry = cache.get(key)
         if ttl > 0 and self._is_fresh(entry, ttl):
             return entry.value
@@ -205,7 +205,7 @@ class ReadCache:
         while True:
             if cache.add(lock, 1, timeout=int(settings.LATEPOINT_DEADLINE) + 5):
                 try:
-                    return self._fill(key, generations, call, stale, depends_on)
+                    return self._fill(key, generations, call, stale, depends_on, method)
                 finally:
                     cache.delete(lock)
             # Another request is fetching this very entry: wait for its answer.
@@ -231,6 +231,7 @@ class ReadCache:
         call: Callable[[], T],
         stale: Entry | None,
         depends_on: Callable[[T], Iterable[str]] | None,
+        method: str = "",
     ) -> T:
         tokens = self._tokens(generations)
         try:
@@ -247,7 +248,12 @@ class ReadCache:
         if depends_on is not None:
             tokens = tokens + self._tokens(depends_on(value))
         cache.set(key, Entry(value, time.time(), tokens), settings.LATEPOINT_STALE_TTL)
+        self._remember(method, value, tokens)
         return value
+
+    def _remember(self, method: str, value: Any, tokens: tuple[tuple[str, str], ...]) -> None:
+        """What else a fresh answer of `method` tells, kept where other reads look for it
+        (tokens: those it was read under). Nothing here; the gateway keeps customers."""
 
     @staticmethod
     def _fall_back(stale: Entry | None, exc: errors.LatePointError) -> Any:

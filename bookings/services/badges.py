@@ -10,7 +10,9 @@ refresh fills it in.
 
 Whether a customer is blocked is their status, which the history does not keep: a board row or
 the side panel shows it when the customer's summary is already cached (no call); the booking
-page reads the summary (kept for hours), as the page a desk is waiting on.
+page reads the summary (kept for hours), as the page a desk is waiting on. A search's rows and a
+profile's read are kept as summaries too (`upstream.summaries`), so a customer a desk has just
+found or opened costs the booking page no call.
 """
 
 from __future__ import annotations

@@ -61,7 +61,15 @@ def parse_transaction(data: Any, tz: tzinfo = UTC) -> Transaction | None:
         processor=get_text(block, "processor"),
         kind=get_text(block, "kind"),
         created_at=get_datetime(block, tz, "created_at", "created_datetime"),
+        receipt_number=_text_if_given(block, "receipt_number"),
+        notes=_text_if_given(block, "notes"),
+        token=_text_if_given(block, "token"),
     )
+
+
+def _text_if_given(block: Mapping[str, Any], name: str) -> str | None:
+    """The field as text ("" for null), or None when the payload has no such field."""
+    return get_text(block, name) if name in block else None
 
 
 def parse_service_extra(data: Any) -> ServiceExtra | None:

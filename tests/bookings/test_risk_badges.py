@@ -3,7 +3,6 @@ from the local booking history: no call for risk, no badge request of their own.
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from datetime import timedelta
@@ -11,7 +10,6 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.utils import timezone
 
 from frontoffice.risk import assess_risk
@@ -20,6 +18,7 @@ from history.services import whole_history_covered
 from latepoint.client import LatePointClient
 from tests.bookings.conftest import business_today, server_timing_calls
 from tests.bookings.test_today_board import todays_rows
+from tests.conftest import sync_history
 from upstream.gateway import api
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +36,7 @@ NOT_KNOWN = "Risk not known yet"
 @pytest.fixture
 def synced(live_sandbox):
     """The history holds every booking LatePoint has; nothing else is cached."""
-    call_command("sync_bookings", "--once", stdout=io.StringIO())
+    sync_history(live_sandbox)
     assert whole_history_covered()
     cache.clear()
     return live_sandbox

@@ -330,3 +330,59 @@ def test_the_booking_page_costs_one_call_for_its_payments_at_most(
 
     assert server_timing_calls(paid) <= server_timing_calls(unpaid) + 1
     assert server_timing_calls(again) == 0
+
+
+def test_a_paid_booking_page_shows_its_payments_from_the_booking_alone(
+    live_sandbox, reception_client, unpaid_visit
+):
+    from tests.bookings.conftest import server_timing_calls
+
+    form = _form(reception_client, unpaid_visit, amount="10", note="Deposit at the desk")
+    reception_client.post(f"/bookings/{unpaid_visit.id}/payments/", form)
+    receipt = order_payments(live_sandbox, unpaid_visit.order_id)[0]["receipt_number"]
+    assert receipt
+    started = time.time()
+
+    page = reception_client.get(f"/bookings/{unpaid_visit.id}/")
+
+    text = _text(page)
+    assert "Deposit at the desk" in text
+    assert receipt in text
+    assert "$10.00" in text
+    # The booking's own `transactions` carry the receipt and the note: no read of the order.
+    # (The payment changed the customer's totals, so their summary is read again.)
+    sent = sorted(r[2] for r in live_sandbox.requests_since(started))
+    assert sent == sorted(
+        [f"/bookings/{unpaid_visit.id}", f"/customers/{unpaid_visit.customer_id}"]
+    )
+    assert server_timing_calls(page) == 2
+
+
+def test_transactions_that_leave_out_receipts_send_for_the_orders_payments(
+    live_sandbox, reception_client, unpaid_visit
+):
+    """A LatePoint whose booking answer lists transactions without receipts or notes (the
+    documentation's example shows none): the order's payments are read for them."""
+    from dataclasses import replace
+
+    from checkout.services import order_payments as payments_of
+    from upstream.gateway import api
+
+    form = _form(reception_client, unpaid_visit, amount="10", note="At the desk")
+    reception_client.post(f"/bookings/{unpaid_visit.id}/payments/", form)
+    booking = api().get_booking(unpaid_visit.id)
+    assert [t.notes for t in booking.transactions] == ["At the desk"]
+    bare = replace(
+        booking,
+        transactions=tuple(
+            replace(t, receipt_number=None, notes=None) for t in booking.transactions
+        ),
+    )
+    started = time.time()
+
+    found = payments_of(bare)
+
+    orders = [r[2] for r in live_sandbox.requests_since(started) if "/orders/" in r[2]]
+    assert orders == [f"/orders/{unpaid_visit.order_id}/transactions"]
+    assert [(p.notes, p.amount) for p in found] == [("At the desk", Decimal("10.00"))]
+    assert found[0].receipt_number

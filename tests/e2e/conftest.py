@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import io
 import os
 import re
 import time
@@ -22,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sync_history
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -73,9 +72,7 @@ def app(live_server, live_sandbox):
 def synced_history(live_sandbox):
     """The local booking history copied from the sandbox, as the background worker keeps it:
     the stats show figures (a browser test's database starts empty)."""
-    from django.core.management import call_command
-
-    call_command("sync_bookings", "--once", stdout=io.StringIO())
+    sync_history(live_sandbox)
 
 
 @pytest.fixture

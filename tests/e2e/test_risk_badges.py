@@ -4,14 +4,13 @@ does not hold yet says so quietly, and the board's next refresh fills it in."""
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from history.models import BookingRecord
+from tests.conftest import sync_history
 from tests.e2e.conftest import todays_bookings
 
 RISK = re.compile(r"New customer|(Low|Medium|High) risk")
@@ -21,7 +20,7 @@ def test_the_board_draws_its_badges_and_asks_for_none(
     as_receptionist: Page, app, live_sandbox, screenshot
 ):
     page = as_receptionist
-    call_command("sync_bookings", "--once", stdout=io.StringIO())
+    sync_history(live_sandbox)
     cache.clear()
     bookings = [b for b in todays_bookings(live_sandbox) if b.get("customer")]
     assert bookings, "the sandbox seeds bookings for today"
@@ -56,7 +55,7 @@ def test_the_board_draws_its_badges_and_asks_for_none(
 
 def test_the_calendar_draws_its_badges_and_asks_for_none(as_receptionist: Page, app, live_sandbox):
     page = as_receptionist
-    call_command("sync_bookings", "--once", stdout=io.StringIO())
+    sync_history(live_sandbox)
     cache.clear()
     shown = [
         b for b in todays_bookings(live_sandbox) if b.get("customer") and b["status"] != "cancelled"

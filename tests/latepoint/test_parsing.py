@@ -917,6 +917,25 @@ def test_booking_transactions_and_extras():
     assert (payment.id, payment.amount, payment.status) == (9, Decimal("467.0000"), "succeeded")
     (extra,) = booking.service_extras
     assert (extra.name, extra.quantity, extra.price) == ("Towel", 2, Decimal("5.00"))
+    # No receipt or note in the payload: not all a payment line shows.
+    assert (payment.receipt_number, payment.notes, payment.token) == (None, None, None)
+    assert not payment.whole
+
+
+def test_booking_transactions_with_receipts_and_notes_are_whole():
+    booking = parsing.parse_booking(
+        {
+            "id": 5,
+            "transactions": [
+                {"id": "9", "amount": "20.00", "receipt_number": "R-9", "notes": None},
+                {"id": "10", "amount": "5.00", "receipt_number": "", "notes": "Tip"},
+            ],
+        }
+    )
+
+    first, second = booking.transactions
+    assert (first.receipt_number, first.notes, first.whole) == ("R-9", "", True)
+    assert (second.receipt_number, second.notes, second.whole) == ("", "Tip", True)
 
 
 # --- success envelopes S1 to S8 ------------------------------------------------------------------

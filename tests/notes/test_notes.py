@@ -247,7 +247,8 @@ def test_a_posted_name_does_not_replace_the_customer_in_the_audit_trail(
         )
         assert response.status_code == 302
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.NOTE_ADD, customer_id=customer_id)
-    assert [entry.customer_name for entry in entries] == ["", ""]
+    # Never the posted name: the name LatePoint gave the profile (kept as its summary).
+    assert [entry.customer_name for entry in entries] == [name, name]
     reception_client.post(
         f"/customers/{customer_id}/notes/", {"text": "Hi", "customer_name": shown.group(1)}
     )
@@ -256,5 +257,5 @@ def test_a_posted_name_does_not_replace_the_customer_in_the_audit_trail(
     managers = Client()
     managers.force_login(manager)
     trail = visible_text(managers.get("/audit/").content.decode())
-    assert f"Customer #{customer_id}" in trail
+    assert name in trail
     assert "Someone Else" not in trail

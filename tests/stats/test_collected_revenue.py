@@ -17,6 +17,7 @@ from history import sync
 from history.models import PaymentRecord, SyncRequest, SyncSegment
 from tests.checkout.conftest import unpaid_booking
 from tests.checkout.takings_helpers import make_payment
+from tests.conftest import sync_history
 from tests.stats import recompute
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_a_refund_made_today_lowers_collected_revenue_after_the_next_sync(
 def test_collected_revenue_of_one_agent(manager_client, live_sandbox):
     """With the agent filter: payments on the orders of that agent's bookings, as far as the
     history knows them (here it holds every booking)."""
-    call_command_sync()
+    call_command_sync(live_sandbox)
     today = timezone.localdate()
     start = today - timedelta(days=29)
     with live_sandbox.db() as conn:
@@ -151,6 +152,7 @@ def test_collected_revenue_of_one_agent(manager_client, live_sandbox):
     assert 0 < value < everyone
 
 
-def call_command_sync() -> None:
-    """Have the history hold every booking and every week's payments (a full pass)."""
-    assert sync.sync_pass().complete
+def call_command_sync(sandbox) -> None:
+    """Have the history hold every booking and every week's payments (a full pass, or the
+    session's last full copy with what changed since read again: tests/conftest.py)."""
+    assert sync_history(sandbox).complete

@@ -3,26 +3,25 @@ cache empty), and its figures are computed again only when the history changes."
 
 from __future__ import annotations
 
-import io
 import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from history import sync
 from history.services import customers_copied, history_changed, whole_history_covered
+from tests.conftest import sync_history
 from tests.stats.test_dashboard import check_dashboard, upstream_calls
 
 pytestmark = pytest.mark.django_db
 
 
 def test_after_a_full_sync_the_dashboard_makes_no_call(manager_client, live_sandbox):
-    call_command("sync_bookings", "--once", stdout=io.StringIO())
+    sync_history(live_sandbox)  # as `manage.py sync_bookings --once` leaves it
     assert whole_history_covered() and customers_copied()
 
     cache.clear()
