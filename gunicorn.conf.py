@@ -14,10 +14,25 @@ import os
 import subprocess
 import sys
 
+
+def _count(name: str, default: str) -> int:
+    """A whole number of 1 or more from the environment; anything else stops gunicorn with
+    one line saying which setting to fix. (gunicorn itself reads WEB_CONCURRENCY as a number
+    before this file is read: a word there stops it with gunicorn's own traceback.)"""
+    text = os.environ.get(name, "").strip() or default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        sys.exit(f"Error: {name} must be a whole number of 1 or more, not {text!r}.")
+    return value
+
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+workers = _count("WEB_CONCURRENCY", "3")
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = _count("GUNICORN_THREADS", "8")
 
 _deadline = float(os.environ.get("LATEPOINT_DEADLINE", "15"))
 timeout = int(_deadline * 2 + 30)

@@ -261,7 +261,8 @@ def _book_walk_in(request: HtmxHttpRequest, page: _WalkInPage) -> HttpResponse:
     if customer is None:
         # Created (or found) now: a second send books them, never creates them again.
         page.customer, picks.customer_id = who.record, who.record.id
-        page.notice = f"{who.record.full_name} is now a guest customer in LatePoint."
+        if who.message:  # created by this send or an earlier one; not the guest found
+            page.notice = f"{who.record.full_name} is now a guest customer in LatePoint."
     agent, start = page.opening
     outcome, checkin_error = walk_in(
         user=request.user,

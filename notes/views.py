@@ -16,12 +16,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.services import audit_customer_names
 from customers.profile_views import profile_response
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
+from frontoffice.middleware import add_client_event
+from latepoint.errors import LatePointError, NotFound
 from notes import services
 from notes.forms import NoteEditForm, NoteForm
 from notes.models import Note
 from notes.sections import NOTES_TARGET, customer_name_from, notes_section_context
+from upstream.gateway import api
 
 TEMPLATE = "notes/customer_notes.html"
+#: The htmx event a note write sends: the profile's timeline refreshes itself on it.
+NOTES_CHANGED = "notes-changed"
 
 
 def _customer_name(request: HtmxHttpRequest, customer_id: int) -> str:
@@ -48,13 +53,33 @@ def _answer(
     """The notes section (HTMX); without JavaScript, back to the profile after a write, or the
     profile with the form that failed."""
     if wants_fragment(request):
-        # The alert at the top of the profile follows a pin or an unpin too.
-        return TemplateResponse(request, TEMPLATE, {**section, "notes_oob": True}, status=status)
+        # The alert at the top of the profile follows a pin or an unpin too, and after a
+        # write the timeline asks for itself again (no call: the profile's read is cached).
+        response = TemplateResponse(
+            request, TEMPLATE, {**section, "notes_oob": True}, status=status
+        )
+        if status < 400:
+            add_client_event(response, NOTES_CHANGED, {})
+        return response
     if status < 400:
         if done:
             messages.success(request, done)
         return HttpResponseRedirect(_profile_url(customer_id, anchor))
     return profile_response(request, customer_id, extra=section, status=status)
+
+
+def _customer_or_404(customer_id: int) -> None:
+    """A note is only written for a customer LatePoint has. The summary the profile kept
+    answers without a call; when LatePoint cannot be asked, the note is still written: it is
+    kept here, and the desk has just seen the customer's profile."""
+    try:
+        api().get_customer_summary(customer_id)
+    except NotFound:
+        raise Http404(
+            f"LatePoint has no customer #{customer_id}: the note was not written."
+        ) from None
+    except LatePointError:
+        return
 
 
 def _note_or_404(customer_id: int, note_id: int) -> Note:
@@ -79,6 +104,7 @@ def _refused(request: HtmxHttpRequest, customer_id: int, name: str, text: str) -
 @vary_on_htmx
 def note_add(request: HtmxHttpRequest, customer_id: int) -> HttpResponse:
     """Write a note (`text`, `pinned`) on the customer's profile."""
+    _customer_or_404(customer_id)
     name = _customer_name(request, customer_id)
     form = NoteForm(request.POST)
     if not form.is_valid():

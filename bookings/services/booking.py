@@ -180,7 +180,12 @@ def _earlier_outcome(new: NewBooking) -> writes.Outcome | None:
 
 
 def create_booking(
-    *, user, new: NewBooking, after_unknown: bool = False, words: writes.Words = BOOKING_WORDS
+    *,
+    user,
+    new: NewBooking,
+    after_unknown: bool = False,
+    words: writes.Words = BOOKING_WORDS,
+    shared_customer: bool = False,
 ) -> writes.Outcome:
     """Book through LatePoint (which checks the time again), audited and applied to the local
     booking history at once, and say what became of it (`writes.Outcome`).
@@ -188,7 +193,8 @@ def create_booking(
     Sent once: a lost answer is looked for among the customer's bookings of the day before
     anything is said; `after_unknown` (an earlier send of the form was lost) looks first and
     sends only if nothing is there. A time refused as taken is checked the same way, so the
-    desk's own earlier booking is never called taken."""
+    desk's own earlier booking is never called taken. Not for a `shared_customer` (the shared
+    walk-in guest) on a first send: its booking at that time is another walk-in's."""
     fields = new.fields()
     outcome = _earlier_outcome(new) if after_unknown else None
     if outcome is None:
@@ -197,7 +203,7 @@ def create_booking(
             read_back=lambda: booked_earlier(new),
             words=words,
         )
-        if outcome.taken:
+        if outcome.taken and not (shared_customer and not after_unknown):
             # Taken by this customer's own earlier send? Only a found booking changes the
             # answer: a look that cannot be made leaves the refusal as it is.
             earlier = _earlier_outcome(new)
@@ -296,6 +302,7 @@ def walk_in(
     Returns the booking's outcome and, when it is booked, why the check-in could not be
     recorded ("" when it was)."""
     from bookings import checkins
+    from bookings.services.walk_in_guests import is_shared_guest
 
     new = NewBooking(
         service_id=service_id,
@@ -306,7 +313,13 @@ def walk_in(
         new_customer=new_customer,
         send_confirmation=False,
     )
-    outcome = create_booking(user=user, new=new, after_unknown=after_unknown, words=WALK_IN_WORDS)
+    outcome = create_booking(
+        user=user,
+        new=new,
+        after_unknown=after_unknown,
+        words=WALK_IN_WORDS,
+        shared_customer=customer_id is not None and is_shared_guest(customer_id),
+    )
     if not outcome.done:
         return outcome, ""
     booking = outcome.record

@@ -199,6 +199,13 @@ def shared_guest(*, user) -> Outcome:
         return Outcome(Outcome.REFUSED, status=409, message=busy.user_message)
 
 
+def is_shared_guest(customer_id: int) -> bool:
+    """Whether the customer is the shared "Walk-in Guest" this site remembers (no call)."""
+    return WalkInGuest.objects.filter(
+        site=settings.LATEPOINT_API_URL, customer_id=customer_id
+    ).exists()
+
+
 def _not_read(exc: LatePointError) -> Outcome:
     error = describe(exc)
     return Outcome(

@@ -210,6 +210,28 @@ def test_a_new_guest_whose_time_was_taken_stays_chosen_and_is_never_created_twic
     assert _todays(live_sandbox, tessa["id"]) == []
 
 
+def test_the_shared_guest_who_was_there_already_is_not_said_new_when_the_time_was_taken(
+    live_sandbox,
+    reception_client,
+    morning,  # noqa: F811
+    at_nine,  # noqa: F811
+):
+    slot = _now_slot(reception_client)
+    taken = reception_client.post("/bookings/walk-in/", {"service": 1, "slot": slot})
+    assert taken.status_code == 302
+    morning.append(int(taken["Location"].strip("/").split("/")[-1]))
+
+    response = reception_client.post(
+        "/bookings/walk-in/", {"service": 1, "slot": slot, "submit_token": "s" * 20}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "was taken meanwhile" in html
+    assert "Walk-in Guest" in html
+    assert "is now a guest customer" not in html
+
+
 def test_the_times_cost_one_availability_call_an_agent_and_none_again_at_once(
     live_sandbox,
     reception_client,

@@ -51,6 +51,8 @@ def test_a_pinned_alert_is_seen_at_check_in(
     expect(notes.locator(".note.is-pinned")).to_contain_text(ALERT)
     expect(notes.locator(".note.is-pinned")).to_contain_text("Pinned alert")
     expect(notes.get_by_label("New note")).to_have_value("")
+    # The timeline follows at once, without a reload.
+    expect(page.locator("#customer-timeline .timeline-note").first).to_contain_text(ALERT)
     _looked_at(page, screenshot, "27-note-pinned-on-profile")
 
     # Today: the customer's row carries the alert.

@@ -221,7 +221,9 @@ def _gunicorn(port: int, log: Path, **env_overrides: str) -> subprocess.Popen:
         return subprocess.Popen(
             [sys.executable, *GUNICORN],
             cwd=ROOT,
-            env=_env(HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1", **env_overrides),
+            env=_env(
+                **{"HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", **env_overrides}
+            ),
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -263,6 +265,26 @@ def test_a_forgotten_collectstatic_stops_start_up_with_one_message(tmp_path):
         )
     )
     assert KEY not in output
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("WEB_CONCURRENCY", "0"), ("GUNICORN_THREADS", "eight")]
+)
+def test_a_worker_count_that_is_not_a_number_stops_start_up_with_one_message(tmp_path, name, value):
+    log = tmp_path / "gunicorn.log"
+    server = _gunicorn(_free_port(), log, **{name: value})
+    try:
+        server.wait(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    output = log.read_text()
+    assert server.returncode != 0
+    assert "Traceback" not in output
+    assert output.strip().splitlines()[-1] == (
+        f"Error: {name} must be a whole number of 1 or more, not {value!r}."
+    )
 
 
 def test_collected_static_files_let_the_production_command_serve_pages(tmp_path):

@@ -3,6 +3,7 @@ nothing written; who may change a note; CSRF; escaping; audited."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -45,6 +46,7 @@ def test_a_note_is_added_without_javascript_and_shown_with_its_author(
 
 def test_with_htmx_the_notes_section_is_swapped_in_place(live_sandbox, reception_client):
     customer_id, _ = create_customer(live_sandbox)
+    reception_client.get(f"/customers/{customer_id}/")  # the profile the note is written on
     response = add_note(reception_client, customer_id, "Allergic to latex", pinned=True, **HTMX)
 
     assert response.status_code == 200
@@ -58,6 +60,14 @@ def test_with_htmx_the_notes_section_is_swapped_in_place(live_sandbox, reception
         r'<div id="profile-alert"[^>]*hx-swap-oob="true">\s*<span class="pinned-alert', page
     )
     assert _server_calls(response) == 0
+    # The profile's timeline asks for itself again on this event, and costs no call.
+    assert "notes-changed" in json.loads(response["HX-Trigger"])
+    timeline = reception_client.get(
+        f"/customers/{customer_id}/", **HTMX, HTTP_HX_TARGET="customer-timeline"
+    )
+    assert timeline.content.decode().lstrip().startswith('<section id="customer-timeline"')
+    assert "Allergic to latex" in visible_text(timeline.content.decode())
+    assert _server_calls(timeline) == 0
     assert AuditEntry.objects.get(action=AuditEntry.Action.NOTE_ADD).summary.startswith("Pinned")
 
 
@@ -202,6 +212,24 @@ def test_a_note_of_another_customer_is_not_found(live_sandbox, reception_client)
     note = Note.objects.get()
     response = reception_client.post(f"/customers/{customer_id + 1}/notes/{note.pk}/pin/", {})
     assert response.status_code == 404
+
+
+def test_no_note_is_written_for_a_customer_latepoint_does_not_have(live_sandbox, reception_client):
+    customer_id, _ = create_customer(live_sandbox)
+    status, _ = live_sandbox.request("DELETE", f"/wp-json/latepoint-api/v1/customers/{customer_id}")
+    assert status == 200
+    response = add_note(reception_client, customer_id, "Who is this?", **HTMX)
+    assert response.status_code == 404
+    assert Note.objects.count() == 0
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.NOTE_ADD).exists()
+
+
+def test_a_note_is_written_when_latepoint_cannot_be_asked(live_sandbox, reception_client):
+    customer_id, _ = create_customer(live_sandbox)
+    live_sandbox.set_faults(unavailable=True)
+    response = add_note(reception_client, customer_id, "Kept here all the same")
+    assert response.status_code == 302
+    assert Note.objects.get(customer_id=customer_id).text == "Kept here all the same"
 
 
 def test_notes_need_a_staff_role_and_the_csrf_token(live_sandbox, receptionist, django_user_model):
