@@ -13,7 +13,9 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record
 from frontoffice.roles import is_manager
+from latepoint.errors import LatePointError, NotFound
 from notes.models import Note, NoteVersion
+from upstream.gateway import api
 
 __all__ = [
     "PinnedAlert",
@@ -52,6 +54,19 @@ def note_may_edit(user, note: Note) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return is_manager(user) or (note.author_id is not None and note.author_id == user.pk)
+
+
+def customer_gone(customer_id: int) -> bool:
+    """True when LatePoint says it has no such customer, so no note is written for them. The
+    summary the profile kept answers without a call; when LatePoint cannot be asked, the
+    answer is False: the note is kept here, and the desk has just seen the profile."""
+    try:
+        api().get_customer_summary(customer_id)
+    except NotFound:
+        return True
+    except LatePointError:
+        return False
+    return False
 
 
 def note_get(*, customer_id: int, note_id: int) -> Note | None:

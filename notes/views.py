@@ -17,12 +17,10 @@ from audit.services import audit_customer_names
 from customers.profile_views import profile_response
 from frontoffice.http import HtmxHttpRequest, vary_on_htmx, wants_fragment
 from frontoffice.middleware import add_client_event
-from latepoint.errors import LatePointError, NotFound
 from notes import services
 from notes.forms import NoteEditForm, NoteForm
 from notes.models import Note
 from notes.sections import NOTES_TARGET, customer_name_from, notes_section_context
-from upstream.gateway import api
 
 TEMPLATE = "notes/customer_notes.html"
 #: The htmx event a note write sends: the profile's timeline refreshes itself on it.
@@ -69,17 +67,8 @@ def _answer(
 
 
 def _customer_or_404(customer_id: int) -> None:
-    """A note is only written for a customer LatePoint has. The summary the profile kept
-    answers without a call; when LatePoint cannot be asked, the note is still written: it is
-    kept here, and the desk has just seen the customer's profile."""
-    try:
-        api().get_customer_summary(customer_id)
-    except NotFound:
-        raise Http404(
-            f"LatePoint has no customer #{customer_id}: the note was not written."
-        ) from None
-    except LatePointError:
-        return
+    if services.customer_gone(customer_id):
+        raise Http404(f"LatePoint has no customer #{customer_id}: the note was not written.")
 
 
 def _note_or_404(customer_id: int, note_id: int) -> Note:
