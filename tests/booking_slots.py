@@ -27,6 +27,19 @@ def site_today() -> date:
     return datetime.now(SITE_TZ).date()
 
 
+def seen_around_today(box: Sandbox) -> set[int]:
+    """Customers with a booking from yesterday to tomorrow (the site's days). Their profile
+    reads the visits that began earlier today (one more call), so a test counting a profile's
+    calls picks a customer outside this set, whatever the time of day the suite runs at."""
+    today = site_today()
+    with box.db() as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT customer_id FROM sandbox_booking WHERE start_date BETWEEN ? AND ?",
+            (str(today - timedelta(days=1)), str(today + timedelta(days=1))),
+        ).fetchall()
+    return {row["customer_id"] for row in rows}
+
+
 def working_hours(box: Sandbox, agent_id: int) -> dict[int, list[tuple[str, str]]]:
     """The agent's work periods by week day (1 = Monday), as ("HH:MM", "HH:MM"), from the
     sandbox's own database."""
