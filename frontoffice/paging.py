@@ -48,22 +48,34 @@ def _in_worker(fetch: Callable[[int], Page[T]], number: int) -> Page[T]:
         connections.close_all()
 
 
-def iter_pages(fetch: Callable[[int], Page[T]]) -> Iterator[Page[T]]:
+def iter_pages(
+    fetch: Callable[[int], Page[T]], *, held: Callable[[int], Page[T] | None] | None = None
+) -> Iterator[Page[T]]:
     """Page 1 first, then the rest in parallel (at most MAX_WORKERS at once), yielded in order.
 
     At most MAX_WORKERS pages wait in memory, so an export stays flat however long the list.
     Each worker runs in a copy of the caller's context, so Server-Timing counts its calls.
+    `held(number)`: the page as a cache holds it, or None. Pages held are read here, in
+    order, with no thread; the pool starts at the first page that is not.
     """
-    first = fetch(1)
+    first = held(1) if held is not None else None
+    first = fetch(1) if first is None else first
     yield first
     last = min(first.total_pages, MAX_PAGES)
     if first.total_pages > MAX_PAGES:
         logger.warning("listing capped at %d pages of %d", MAX_PAGES, first.total_pages)
     current = first
-    if last > 1:
+    next_number = 2
+    while held is not None and next_number <= last:
+        page = held(next_number)
+        if page is None:
+            break
+        current = page
+        yield current
+        next_number += 1
+    if next_number <= last:
         executor = ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="latepoint-page")
         pending: list[Future[Page[T]]] = []
-        next_number = 2
         try:
             while next_number <= last or pending:
                 while next_number <= last and len(pending) < MAX_WORKERS:

@@ -45,7 +45,7 @@ from latepoint.models import (
 from upstream import budget
 from upstream.connection import get_client
 from upstream.money_gateway import MoneyGateway
-from upstream.policies import READS, cached
+from upstream.policies import READS, cached, held
 from upstream.read_cache import KEY_PREFIX, Entry, ReadCache, _id
 from upstream.summaries import SummaryKeeper
 
@@ -110,6 +110,7 @@ class CachedLatePoint(SummaryKeeper, MoneyGateway, ReadCache):
     list_customers: Callable[..., Page[Customer]] = cached("list_customers")
     get_customer: Callable[..., Customer] = cached("get_customer")
     list_bookings: Callable[..., Page[Booking]] = cached("list_bookings")
+    held_list_bookings: Callable[..., Page[Booking] | None] = held("list_bookings")
     get_availability: Callable[..., list[Slot]] = cached("get_availability")
     find_available_agents: Callable[..., list[Agent]] = cached("find_available_agents")
     list_agents: Callable[[], list[Agent]] = cached("list_agents")
@@ -155,13 +156,11 @@ class CachedLatePoint(SummaryKeeper, MoneyGateway, ReadCache):
             for cid in customer_ids
         }
         found = cache.get_many(list(wanted.values()))
-        ttl = self._ttl("customer_summary")
-        result = {}
-        for cid, key in wanted.items():
-            entry = found.get(key)
-            if (stale_ok and isinstance(entry, Entry)) or self._is_fresh(entry, ttl):
-                result[cid] = entry.value
-        return result
+        held = {cid: found.get(key) for cid, key in wanted.items()}
+        held = {cid: entry for cid, entry in held.items() if isinstance(entry, Entry)}
+        if stale_ok:
+            return {cid: entry.value for cid, entry in held.items()}
+        return {cid: entry.value for cid, entry in self._fresh_of(held, "customer_summary").items()}
 
     def find_cached_booking(self, booking_id: int, **filters: Any) -> Booking | None:
         """A booking from the fresh cached pages of a listing (`filters` as given to
@@ -172,7 +171,7 @@ class CachedLatePoint(SummaryKeeper, MoneyGateway, ReadCache):
         for number in range(1, MAX_PAGES + 1):
             arguments = {**_LIST_BOOKINGS_DEFAULTS, **filters, "page": number}
             arguments["per_page"] = filters.get("per_page", BULK_PER_PAGE)
-            entry = cache.get(self._key("list_bookings", arguments))
+            entry = self._entry("list_bookings", self._key("list_bookings", arguments))
             if not self._is_fresh(entry, ttl):
                 return None
             for booking in entry.value.items:
@@ -195,7 +194,7 @@ class CachedLatePoint(SummaryKeeper, MoneyGateway, ReadCache):
         for number in range(1, MAX_PAGES + 1):
             arguments = {**_LIST_BOOKINGS_DEFAULTS, **filters, "page": number}
             arguments["per_page"] = filters.get("per_page", BULK_PER_PAGE)
-            entry = cache.get(self._key("list_bookings", arguments))
+            entry = self._entry("list_bookings", self._key("list_bookings", arguments))
             if not self._is_fresh(entry, max_age):
                 return None
             found.extend(entry.value.items)
@@ -268,7 +267,8 @@ class CachedLatePoint(SummaryKeeper, MoneyGateway, ReadCache):
     def iter_booking_pages(self, *, per_page: int = BULK_PER_PAGE, **filters: Any):
         """Every page of bookings matching `filters`, in order, up to 4 fetched at once."""
         return iter_pages(
-            lambda number: self.list_bookings(**filters, page=number, per_page=per_page)
+            lambda number: self.list_bookings(**filters, page=number, per_page=per_page),
+            held=lambda number: self.held_list_bookings(**filters, page=number, per_page=per_page),
         )
 
     def list_all_bookings(self, **filters: Any) -> list[Booking]:

@@ -119,3 +119,21 @@ def cached(name: str):
     read.__name__ = read.__qualname__ = name
     read.__doc__ = method.__doc__
     return read
+
+
+def held(name: str):
+    """The client's read `name` as the read cache holds it fresh, or None: never a call (a
+    walk reads the pages already held in the request's own thread, and only the rest in
+    parallel)."""
+    policy = READS[name]
+    signature = inspect.signature(getattr(LatePointClient, name))
+
+    def peek(self, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self.client, *args, **kwargs)
+        bound.apply_defaults()
+        arguments = policy.key({k: v for k, v in bound.arguments.items() if k != "self"})
+        entry = self._entry(name, self._key(name, arguments))
+        return entry.value if self._is_fresh(entry, self._ttl(policy.kind_for(arguments))) else None
+
+    peek.__name__ = peek.__qualname__ = f"held_{name}"
+    return peek

@@ -34,7 +34,7 @@ from django.core.cache import cache
 
 from latepoint import errors
 from latepoint.client import LatePointClient
-from upstream import budget
+from upstream import budget, unpickled
 from upstream import metrics as upstream_metrics
 
 logger = logging.getLogger("frontoffice")
@@ -176,6 +176,19 @@ class ReadCache:
             return False
         return self._tokens(name for name, _ in entry.tokens) == entry.tokens
 
+    def _fresh_of(self, entries: Mapping[Any, Entry], kind: str) -> dict[Any, Entry]:
+        """Those of `entries` that `_is_fresh` would keep, their generations read at once (a
+        board's hundreds of summaries are one read of the shared cache, not one each)."""
+        ttl, now = self._ttl(kind), time.time()
+        young = {k: e for k, e in entries.items() if now - e.fetched_at < ttl}
+        current = dict(self._tokens({name for e in young.values() for name, _ in e.tokens}))
+        return {k: e for k, e in young.items() if all(current.get(n) == t for n, t in e.tokens)}
+
+    @staticmethod
+    def _entry(method: str, key: str) -> Any:
+        """What the shared cache holds at `key` (a read of `method`), or None."""
+        return unpickled.get(key) if method in unpickled.METHODS else cache.get(key)
+
     # --- the read path -----------------------------------------------------------------------
     def _read(
         self,
@@ -197,7 +210,7 @@ class ReadCache:
         ttl = self._ttl(kind)
         if fresh:
             return self._fill(key, generations, call, None, depends_on, method)
-        entry = cache.get(key)
+        entry = self._entry(method, key)
         if ttl > 0 and self._is_fresh(entry, ttl):
             return entry.value
         stale = entry if isinstance(entry, Entry) else None
@@ -215,7 +228,7 @@ class ReadCache:
                 if left is not None and left <= _POLL_SECONDS:
                     return self._fall_back(stale, errors.DeadlineExceeded(f"{method}: waited"))
                 time.sleep(_POLL_SECONDS)
-            entry = cache.get(key)
+            entry = self._entry(method, key)
             # What it fetched (a second's grace for a zero TTL).
             if self._is_fresh(entry, max(ttl, 1)):
                 return entry.value
@@ -247,7 +260,11 @@ class ReadCache:
             return self._fall_back(stale, exc)
         if depends_on is not None:
             tokens = tokens + self._tokens(depends_on(value))
-        cache.set(key, Entry(value, time.time(), tokens), settings.LATEPOINT_STALE_TTL)
+        entry = Entry(value, time.time(), tokens)
+        if method in unpickled.METHODS:
+            unpickled.put(key, entry, settings.LATEPOINT_STALE_TTL)
+        else:
+            cache.set(key, entry, settings.LATEPOINT_STALE_TTL)
         self._remember(method, value, tokens)
         return value
 

@@ -173,8 +173,9 @@ def place_blocks(
         rows_spanned = max(1, min(-(-(ends - span.first) // SLOT_MINUTES), count) - first)
         taken = lanes[column]
         rows_taken = range(first, first + rows_spanned)
+        end = first + rows_spanned
         lane = next(
-            (i for i, used in enumerate(taken) if all(used[r] is None for r in rows_taken)), None
+            (i for i, used in enumerate(taken) if used[first:end].count(None) == rows_spanned), None
         )
         if lane is None:
             taken.append([None] * count)

@@ -61,10 +61,18 @@ def booking_version(booking: Booking) -> str:
     """What a form shows of a booking's place, as it carries it (`seen`): its status, day,
     time, agent and service. A move or status change sent from a form whose version is no
     longer LatePoint's shows the conflict screen instead of overwriting."""
-    slot = _slot_of(booking)
+    start = booking.start
+    local = timezone.localtime(start) if start is not None and timezone.is_aware(start) else start
+    return version_at(booking, local)
+
+
+def version_at(booking: Booking, local: datetime | None) -> str:
+    """booking_version() with the booking's start already in the business's time zone."""
+    day = local.date().isoformat() if local else None
+    at = local.strftime("%H:%M") if local else None
     agent = booking.agent.id if booking.agent else ""
     service = booking.service.id if booking.service else ""
-    return f"{booking.status}|{slot['date']}|{slot['time']}|{agent}|{service}"
+    return f"{booking.status}|{day}|{at}|{agent}|{service}"
 
 
 def seen_slot(seen: str, agents: list[Agent]) -> tuple[date | None, str, str]:

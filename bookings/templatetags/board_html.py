@@ -49,6 +49,7 @@ class _Words:
         self.undo = _url_of("bookings:check-in-undo")
         self.status = _url_of("bookings:status")
         self.zone = timezone.get_current_timezone()
+        self.today = timezone.localdate()
         self._labels: dict[object, tuple[str, str]] = {}
 
     def status_of(self, status) -> tuple[str, str]:

@@ -91,7 +91,7 @@ def block_html(item, words: _Words, *, day: str, focus_id) -> str:
     return (
         f'<a id="cal-booking-{b.id}" class="{classes}" href="{url}" hx-get="{url}?day={day}" '
         f'data-cal-item data-col="{item.column}" '
-        f'data-row="{item.first}"{move_attributes(item)}{start}>'
+        f'data-row="{item.first}"{move_attributes(item, today=words.today)}{start}>'
         f'<span class="cal-block-line cal-block-name">{mark}{name}</span>'
         f'<span class="cal-block-more">{when}<span class="cal-block-chips">{chips}</span>'
         f'<span class="cal-block-line cal-block-service">{service}</span></span></a>'

@@ -107,3 +107,35 @@ def test_a_summary_kept_from_a_profile_holds_no_bookings(live_sandbox, visit):
     assert kept.bookings == ()
     assert (kept.email, str(kept.status)) == (customer["email"], customer["status"])
     assert kept.stats == whole.stats
+
+
+def test_of_many_kept_summaries_a_write_drops_only_its_customers_and_one_read_checks_all(
+    live_sandbox, visit
+):
+    """A board's badges ask for hundreds of summaries: their generations are read together
+    (one read of the shared cache, not one a customer), and a write since drops only its own."""
+    from django.core.cache import cache
+
+    _booking_id, customer = visit
+    gateway = api()
+    rows = gateway.client.list_customers(per_page=30).items
+    if customer["id"] not in {c.id for c in rows}:
+        rows = [*rows, gateway.client.get_customer(customer["id"])]
+    assert gateway.keep_summaries(rows, read_under=dict(gateway._tokens(["customers"]))) == len(
+        rows
+    )
+    ids = [c.id for c in rows]
+    assert set(gateway.cached_customer_summaries(ids)) == set(ids)
+
+    api().update_customer(customer["id"], {"first_name": customer["first_name"]})
+    reads = []
+    real_get_many = cache.get_many
+    try:
+        cache.get_many = lambda keys, *a, **k: reads.append(len(keys)) or real_get_many(keys)
+        kept = gateway.cached_customer_summaries(ids)
+    finally:
+        del cache.get_many
+
+    assert set(kept) == set(ids) - {customer["id"]}
+    assert kept[ids[0] if ids[0] != customer["id"] else ids[1]].email
+    assert len(reads) == 2  # the summaries, then every generation they were read under
