@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import PASSWORD, sync_history
 
@@ -73,6 +74,49 @@ def synced_history(live_sandbox):
     """The local booking history copied from the sandbox, as the background worker keeps it:
     the stats show figures (a browser test's database starts empty)."""
     sync_history(live_sandbox)
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """pytest-playwright's page, its requests counted from the start (`wait_until_settled`)."""
+    track_requests(page)
+    return page
+
+
+#: Whether the document is loaded and htmx has no request out and nothing swapping or settling.
+_SETTLED_JS = """() => document.readyState === "complete"
+  && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")"""
+#: One frame and one task later (a swap's own `load` triggers start by then).
+_NEXT_FRAME_JS = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))"
+
+
+def track_requests(page: Page) -> set:
+    """The page's requests sent and not yet answered (or failed), kept from now on."""
+    pending = getattr(page, "_frontoffice_pending", None)
+    if pending is None:
+        pending = set()
+        page.on("request", lambda request: pending.add(request))
+        page.on("requestfinished", lambda request: pending.discard(request))
+        page.on("requestfailed", lambda request: pending.discard(request))
+        page._frontoffice_pending = pending
+    return pending
+
+
+def wait_until_settled(page: Page, *, timeout: float = 20.0) -> None:
+    """Wait until the page has loaded, every request it sent is answered and htmx has swapped
+    and settled what they brought, and still so a frame later: what the page loads once shown
+    is on it. (Playwright's "networkidle" waits out 500 ms of quiet instead.) Raises
+    Playwright's TimeoutError after `timeout` seconds."""
+    pending = track_requests(page)
+    deadline = time.monotonic() + timeout
+    while True:
+        if not pending and page.evaluate(_SETTLED_JS):
+            page.evaluate(_NEXT_FRAME_JS)
+            if not pending and page.evaluate(_SETTLED_JS):
+                return
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"{page.url} still loading after {timeout:.0f} s")
+        page.wait_for_timeout(25)
 
 
 @pytest.fixture

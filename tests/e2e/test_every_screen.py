@@ -27,7 +27,7 @@ from audit.services import audit_record
 from exports.models import ExportJob
 from tests.conftest import _taken
 from tests.e2e.axe import assert_no_axe_violations, axe_violations, format_violations
-from tests.e2e.conftest import SCREENSHOTS, business_today
+from tests.e2e.conftest import SCREENSHOTS, business_today, track_requests, wait_until_settled
 
 SIZES = {1440: {"width": 1440, "height": 900}, 820: {"width": 820, "height": 1180}}
 STAFF = ("receptionist", "manager")
@@ -194,6 +194,7 @@ def walk_page(contexts: Contexts, request):
     role = request.node.callspec.params["role"]
     width = request.node.callspec.params["width"]
     page = contexts.get(role, width).new_page()
+    track_requests(page)
     yield page
     page.close()
 
@@ -224,7 +225,7 @@ def test_screen_is_accessible_and_error_free(
     # What the page loads once shown (htmx parts) is part of it; a screen still loading after
     # 20 s is shown as is.
     with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_load_state("networkidle", timeout=20_000)
+        wait_until_settled(page, timeout=20)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{screen.name}-{role}-{width}.png"), full_page=True)
 

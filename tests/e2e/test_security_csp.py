@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, wait_until_settled
 
 WATCH = """
 window.__cspViolations = [];
@@ -81,7 +81,7 @@ def test_screens_run_under_the_csp_without_violations(
         assert response is not None and response.ok, f"{path}: {response and response.status}"
         csp = response.headers.get("content-security-policy", "")
         assert "script-src 'self'" in csp, path
-        page.wait_for_load_state("networkidle")
+        wait_until_settled(page)
         # htmx has started (its config is read) and added no <style> of its own.
         assert page.evaluate("typeof window.htmx") == "object", path
         assert page.evaluate("htmx.config.includeIndicatorStyles") is False, path
@@ -94,7 +94,7 @@ def test_screens_run_under_the_csp_without_violations(
     expect(page).to_have_url(
         app + "/audit/?person=&action=export&result=&date_from=&date_to=&customer="
     )
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     problems += [f"audit filter: {v}" for v in page.evaluate("window.__cspViolations")]
     expect(page.locator("#audit-table")).to_contain_text("Exported 500 customers")
     expect(page.locator("#audit-table")).not_to_contain_text("Edited phone")

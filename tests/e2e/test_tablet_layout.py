@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from tests.e2e.conftest import wait_until
+from tests.e2e.conftest import wait_until, wait_until_settled
 
 PORTRAIT = {"width": 820, "height": 1180}
 LANDSCAPE = {"width": 1180, "height": 820}
@@ -159,7 +159,7 @@ def test_screen_fits_a_portrait_tablet(
     request.getfixturevalue(f"as_{role}")
     response = page.goto(app + path.format(**rich_records))
     assert response is not None and response.ok, response and response.status
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
 
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_count(1)
@@ -180,7 +180,7 @@ def test_screen_fits_a_landscape_tablet(
     request.getfixturevalue(f"as_{role}")
     response = page.goto(app + path.format(**rich_records))
     assert response is not None and response.ok, response and response.status
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
 
     expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
     problems = page.evaluate(LAYOUT_PROBLEMS)
@@ -228,7 +228,7 @@ def test_tabbing_from_the_top_reaches_skip_link_nav_and_first_control(
     page = as_receptionist
     page.set_viewport_size(PORTRAIT)
     page.goto(app + "/")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
 
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
@@ -266,7 +266,7 @@ def test_slash_focuses_the_today_search(as_receptionist: Page, app, live_sandbox
     page = as_receptionist
     page.set_viewport_size(PORTRAIT)
     page.goto(app + "/")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     box = page.get_by_label("Find a customer or a booking")
     expect(box).not_to_be_focused()
 
@@ -284,23 +284,23 @@ def test_focus_stays_in_the_filter_form_after_a_table_swap(
 
     # Customers: a filter chosen from the keyboard swaps the table; the select keeps the focus.
     page.goto(app + "/customers/")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     status = page.get_by_label("Status", exact=True)
     status.focus()
     with page.expect_response(lambda r: "/customers/?" in r.url and "status=inactive" in r.url):
         status.select_option("inactive")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     expect(page.locator("#customer-table")).to_contain_text("inactive", ignore_case=True)
     expect(status).to_be_focused()
 
     # Customers: searching as you type swaps the table under the box without taking the focus.
     page.goto(app + "/customers/")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     search = page.get_by_label("Search", exact=True)
     search.click()
     with page.expect_response(lambda r: "q=O%27Brien" in r.url or "q=O'Brien" in r.url):
         search.press_sequentially("O'Brien", delay=30)
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     expect(page.locator("#customer-table")).to_contain_text("Anne-Marie")
     expect(search).to_be_focused()
     assert page.evaluate("document.activeElement !== document.body")
@@ -308,24 +308,24 @@ def test_focus_stays_in_the_filter_form_after_a_table_swap(
     # Bookings: a status filter swaps the table; the focus stays on the select. (Every date:
     # no-shows are in the past, and the list opens from today on.)
     page.goto(app + "/bookings/?date_from=")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     booking_status = page.locator("form.booking-filters").get_by_label("Status", exact=True)
     booking_status.focus()
     with page.expect_response(lambda r: "/bookings/?" in r.url and "no_show" in r.url):
         booking_status.select_option("no_show")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     expect(page.locator("#booking-table")).to_contain_text("No-show")
     expect(booking_status).to_be_focused()
 
     # A pagination link swaps the table it sits in: the focus moves to the same link in the
     # new table, not to <body>, so Enter again goes on to the next page.
     page.goto(app + "/customers/")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     next_link = page.locator("#customer-table").get_by_role("link", name=NEXT)
     next_link.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#customer-table")).to_contain_text("Page 2 of")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     assert page.evaluate("document.activeElement !== document.body"), "focus was lost to <body>"
     _focused_with_ring(page.locator("#customer-table").get_by_role("link", name=NEXT))
     page.keyboard.press("Enter")
@@ -333,11 +333,11 @@ def test_focus_stays_in_the_filter_form_after_a_table_swap(
 
     # The same on the bookings list.
     page.goto(app + "/bookings/")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     page.locator("#booking-table").get_by_role("link", name=NEXT).focus()
     page.keyboard.press("Enter")
     expect(page.locator("#booking-table")).to_contain_text("Page 2 of")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     _focused_with_ring(page.locator("#booking-table").get_by_role("link", name=NEXT))
 
 
@@ -347,14 +347,14 @@ def test_checking_in_from_the_keyboard_keeps_the_focus_on_the_row(
     page = as_receptionist
     page.set_viewport_size(PORTRAIT)
     page.goto(app + "/")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     button = page.locator("#today-board").get_by_role("button", name="Check in").first
     button_id = button.get_attribute("id")
     row = page.locator(f"tr:has(#{button_id})")
     button.focus()
     page.keyboard.press("Enter")
     expect(row.locator(".chip-checked-in")).to_contain_text("Checked in")
-    page.wait_for_load_state("networkidle")
+    wait_until_settled(page)
     # The row was replaced; the focus is on its new button (Undo), not lost to <body>.
     undo = page.locator(f"#{button_id}")
     expect(undo).to_contain_text("Undo")
@@ -417,7 +417,7 @@ def test_every_control_table_chip_and_chart_has_a_name(
     for _, path, _ in SCREENS:
         url = path.format(**rich_records)
         page.goto(app + url)
-        page.wait_for_load_state("networkidle")
+        wait_until_settled(page)
         problems += [f"{url}: {p}" for p in page.evaluate(NAMELESS)]
     assert problems == [], "\n".join(problems)
 

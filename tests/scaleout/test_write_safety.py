@@ -55,7 +55,7 @@ def test_two_saves_of_one_customer_at_once_never_overwrite_silently(stack, sandb
             mine.update(phone=phones[0], csrfmiddlewaretoken=stack.csrf_token())
             theirs.update(phone=phones[1], csrfmiddlewaretoken=other_desk.cookies["csrftoken"])
 
-            sandbox.set_faults(latency_ms=150)  # each save's check and write take a moment
+            sandbox.set_faults(latency_ms=60)  # each save's check and write take a moment
             first, second = _at_once(
                 lambda path=path, data=mine: stack.post(stack.a, path, data, allow_redirects=False),
                 lambda path=path, data=theirs: other_desk.post(
